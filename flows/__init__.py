@@ -1,0 +1,1 @@
+"""Prefect flows and the CLI: orchestration only (read, call transforms, write)."""

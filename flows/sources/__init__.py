@@ -1,0 +1,1 @@
+"""One module per source. Parsing is a pure function on a saved response."""

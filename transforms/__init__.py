@@ -1,0 +1,1 @@
+"""Pure polars (and scikit-learn) transforms: frames in, frames out. No I/O here."""

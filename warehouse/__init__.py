@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, the one module that talks to DuckDB, analyst views."""
