@@ -1,0 +1,189 @@
+"""Small pure helpers shared by the source parsers: dates, board names, payloads, quarantine.
+
+No I/O and no network here: every function works on values already decoded from a response.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+# Country names the ATS APIs write in addresses, to ISO 3166-1 alpha-2. Only unambiguous,
+# common spellings; anything else stays null and the normalizer derives it from the location.
+_COUNTRY_NAMES = {
+    "us": "US",
+    "usa": "US",
+    "united states": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "united kingdom": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "canada": "CA",
+    "germany": "DE",
+    "deutschland": "DE",
+    "france": "FR",
+    "ireland": "IE",
+    "netherlands": "NL",
+    "spain": "ES",
+    "portugal": "PT",
+    "italy": "IT",
+    "sweden": "SE",
+    "denmark": "DK",
+    "norway": "NO",
+    "finland": "FI",
+    "poland": "PL",
+    "switzerland": "CH",
+    "austria": "AT",
+    "belgium": "BE",
+    "australia": "AU",
+    "new zealand": "NZ",
+    "india": "IN",
+    "singapore": "SG",
+    "japan": "JP",
+    "brazil": "BR",
+    "mexico": "MX",
+    "israel": "IL",
+}
+
+
+def payload_text(record: Any) -> str:
+    """The record as JSON text, keys in the order received, non-ASCII kept."""
+    return json.dumps(record, ensure_ascii=False, default=str)
+
+
+def quarantined(source: str, ref: str, reason: str, record: Any) -> dict:
+    """One quarantine row (source, ref, reason, payload)."""
+    payload = record if isinstance(record, str) else payload_text(record)
+    return {"source": source, "ref": ref, "reason": reason, "payload": payload}
+
+
+def utc_datetime(value: Any) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 text or epoch seconds; None when absent or invalid."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    return None
+
+
+def epoch_ms_datetime(value: Any) -> datetime | None:
+    """An aware UTC datetime from epoch milliseconds (Lever's createdAt)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return utc_datetime(value / 1000)
+
+
+def month_of(moment: datetime | None) -> date | None:
+    """The first day of the month of `moment`, or None."""
+    return None if moment is None else date(moment.year, moment.month, 1)
+
+
+def board_from_url(url: Any, hosts: tuple[str, ...]) -> str | None:
+    """The first path segment of `url` when its host is one of `hosts`, lower-cased.
+
+    board_from_url("https://jobs.lever.co/spotify/abc", ("jobs.lever.co",)) == "spotify"
+    """
+    if not isinstance(url, str):
+        return None
+    match = re.match(r"^[a-z]+://([^/?#]+)/([^/?#]+)", url.strip(), flags=re.I)
+    if not match or match.group(1).lower() not in hosts:
+        return None
+    return match.group(2).lower()
+
+
+def country_code(value: Any) -> str | None:
+    """ISO 3166-1 alpha-2 from a two-letter code or a common country name; else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        code = text.upper()
+        return "GB" if code == "UK" else code
+    return _COUNTRY_NAMES.get(text.lower())
+
+
+def text_or_none(value: Any) -> str | None:
+    """A stripped non-empty string, or None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return text or None
+
+
+def job_id(value: Any) -> str | None:
+    """An API job id as text (ints and strings), or None when missing or blank."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return text_or_none(value)
+
+
+_AMOUNT = r"(\d[\d,.]*)\s*([kKmM])?"
+_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
+
+
+def _amount(number: str, suffix: str | None) -> float | None:
+    try:
+        value = float(number.replace(",", ""))
+    except ValueError:
+        return None
+    if suffix and suffix.lower() == "k":
+        value *= 1_000
+    elif suffix and suffix.lower() == "m":
+        value *= 1_000_000
+    return value
+
+
+def salary_from_summary(summary: Any) -> dict:
+    """Salary fields from a short range like '$151K - $231K' or '€60,000 – €80,000 per year'.
+
+    Returns {} when no currency-marked range or amount is found. Period defaults to 'year'
+    (what ATS summaries state when they omit it) unless the text says hour/month/week/day.
+    """
+    if not isinstance(summary, str):
+        return {}
+    signs = "".join(re.escape(s) for s in _CURRENCY_SIGNS)
+    pattern = (
+        rf"(?:(?P<code>[A-Z]{{3}})\s*)?(?P<sign>[{signs}])\s*{_AMOUNT}"
+        rf"(?:\s*[-–—to]+\s*(?:[A-Z]{{3}}\s*)?[{signs}]?\s*{_AMOUNT})?"
+    )
+    match = re.search(pattern, summary)
+    if not match:
+        return {}
+    groups = match.groups()
+    low = _amount(groups[2], groups[3])
+    high = _amount(groups[4], groups[5]) if groups[4] else low
+    if low is None or high is None:
+        return {}
+    lowered = summary.lower()
+    period = "year"
+    for word, name in (("hour", "hour"), ("month", "month"), ("week", "week"), ("day", "day")):
+        if re.search(rf"\b(?:per|an?|/)\s*{word}\b|\b{word}ly\b", lowered):
+            period = name
+            break
+    return {
+        "salary_min": min(low, high),
+        "salary_max": max(low, high),
+        "salary_currency": match.group("code") or _CURRENCY_SIGNS[match.group("sign")],
+        "salary_period": period,
+    }

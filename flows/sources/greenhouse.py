@@ -1,0 +1,110 @@
+"""Greenhouse job board API: `GET {base}/{token}/jobs?content=true`, parsed purely.
+
+Response: `{"jobs": [{id, title, absolute_url, location{name}, content (entity-escaped HTML),
+company_name, first_published, updated_at, metadata[], departments[], offices[]}], "meta":
+{"total"}}`. The API states no salary in the list; `content` is kept as the body (the text
+transform unescapes it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flows.sources.common import (
+    board_from_url,
+    job_id,
+    month_of,
+    payload_text,
+    quarantined,
+    text_or_none,
+    utc_datetime,
+)
+
+SOURCE = "greenhouse"
+HOSTS = ("boards.greenhouse.io", "job-boards.greenhouse.io", "job-boards.eu.greenhouse.io")
+_JOB_KEYS = {"absolute_url", "internal_job_id", "requisition_id", "data_compliance"}
+
+
+def jobs_path(token: str) -> str:
+    """The request path below PMPULSE_GREENHOUSE_API for one board, with descriptions."""
+    return f"/{token}/jobs?content=true"
+
+
+def looks_like(obj: Any) -> bool:
+    """True for a Greenhouse job board `jobs` response (even an empty one)."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("jobs"), list):
+        return False
+    jobs = [j for j in obj["jobs"] if isinstance(j, dict)]
+    if not jobs:
+        return isinstance(obj.get("meta"), dict) and "total" in obj["meta"]
+    return any(_JOB_KEYS & j.keys() for j in jobs[:5])
+
+
+def _remote(job: dict) -> bool | None:
+    """From the board's 'Location Type'-like metadata field, where the company sets one."""
+    for field in job.get("metadata") or []:
+        if not isinstance(field, dict) or not isinstance(field.get("value"), str):
+            continue
+        name = str(field.get("name") or "").lower()
+        if "location" in name or "remote" in name or "workplace" in name:
+            value = field["value"].lower()
+            if "remote" in value:
+                return True
+            if "site" in value or "office" in value or "hybrid" in value:
+                return False
+    return None
+
+
+def parse_response(
+    obj: Any, *, board: str | None, fetched_at: datetime, ref: str
+) -> tuple[list[dict], list[dict]]:
+    """Parsed postings and quarantined records from one decoded `jobs` response."""
+    if not looks_like(obj):
+        return [], [quarantined(SOURCE, ref, "not a Greenhouse jobs response", obj)]
+    rows: list[dict] = []
+    bad: list[dict] = []
+    for i, job in enumerate(obj["jobs"]):
+        where = f"{ref}#jobs[{i}]"
+        if not isinstance(job, dict):
+            bad.append(quarantined(SOURCE, where, "job is not a JSON object", job))
+            continue
+        source_id = job_id(job.get("id"))
+        title = text_or_none(job.get("title"))
+        body = text_or_none(job.get("content"))
+        where = f"{where} id={source_id}" if source_id else where
+        if source_id is None:
+            bad.append(quarantined(SOURCE, where, "job has no id", job))
+            continue
+        if title is None:
+            bad.append(quarantined(SOURCE, where, "job has no title", job))
+            continue
+        if body is None:
+            reason = "job has no content (description); request jobs?content=true"
+            bad.append(quarantined(SOURCE, where, reason, job))
+            continue
+        url = text_or_none(job.get("absolute_url"))
+        job_board = board or board_from_url(url, HOSTS)
+        posted = utc_datetime(job.get("first_published")) or utc_datetime(job.get("updated_at"))
+        location = job.get("location")
+        rows.append(
+            {
+                "source": SOURCE,
+                "source_id": source_id,
+                "board": job_board,
+                "fetched_at": fetched_at,
+                "payload": payload_text(job),
+                "company": text_or_none(job.get("company_name")) or job_board,
+                "title": title,
+                "location": text_or_none(location.get("name"))
+                if isinstance(location, dict)
+                else None,
+                "country": None,
+                "remote": _remote(job),
+                "posted_at": posted,
+                "posted_month": month_of(posted or fetched_at),
+                "url": url,
+                "body": body,
+            }
+        )
+    return rows, bad
