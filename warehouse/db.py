@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,16 +59,16 @@ class Warehouse:
         return rel.pl()
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
+        rows = self._run(sql, params)
+        return rows[0][0] if rows else None
 
     def tables(self) -> list[str]:
         return [
             r[0]
-            for r in self.con.execute(
+            for r in self._run(
                 "SELECT table_name FROM information_schema.tables "
                 "WHERE table_schema = 'main' ORDER BY table_name"
-            ).fetchall()
+            )
         ]
 
     def count(self, table: str) -> int:
@@ -76,7 +76,11 @@ class Warehouse:
 
     # -- writing ---------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> None:
-        self.con.execute(sql, params or [])
+        self._run(sql, params)
+
+    def _run(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list:
+        """Execute and drain the result (DuckDB 2 keeps an undrained result open)."""
+        return self.con.execute(sql, params or []).fetchall()
 
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
@@ -88,15 +92,15 @@ class Warehouse:
             finally:
                 self._tx_depth -= 1
             return
-        self.con.execute("BEGIN TRANSACTION")
+        self._run("BEGIN TRANSACTION")
         self._tx_depth = 1
         try:
             yield self
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._run("ROLLBACK")
             raise
         else:
-            self.con.execute("COMMIT")
+            self._run("COMMIT")
         finally:
             self._tx_depth = 0
 
@@ -107,7 +111,9 @@ class Warehouse:
         try:
             yield _ident(name)
         finally:
-            self.con.unregister(name)
+            # In an aborted transaction this fails too; the original error is what matters.
+            with suppress(duckdb.Error):
+                self.con.unregister(name)
 
     def insert(
         self,
@@ -135,7 +141,7 @@ class Warehouse:
                 sql += f" ON CONFLICT ({keys}) DO UPDATE SET {sets}"
             elif on_conflict is not None:
                 raise ValueError(f"on_conflict must be None, 'nothing' or 'update': {on_conflict}")
-            self.con.execute(sql)
+            self._run(sql)
         return frame.height
 
     def replace_where(self, table: str, frame: pl.DataFrame, column: str, values: Sequence) -> int:
@@ -144,17 +150,17 @@ class Warehouse:
             if len(values):
                 with self.staged(pl.DataFrame({"v": list(values)}), "_keys") as keys:
                     where = f"{_ident(column)} IN (SELECT v FROM {keys})"
-                    self.con.execute(f"DELETE FROM {_ident(table)} WHERE {where}")
+                    self._run(f"DELETE FROM {_ident(table)} WHERE {where}")
             return self.insert(table, frame)
 
     # -- schema ----------------------------------------------------------------------------
     def apply_schema(self) -> list[str]:
         """Apply schema files whose text changed and migrations not yet run; return their names."""
-        self.con.execute(
+        self._run(
             "CREATE TABLE IF NOT EXISTS _migrations ("
             " name VARCHAR PRIMARY KEY, checksum VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
         )
-        done = dict(self.con.execute("SELECT name, checksum FROM _migrations").fetchall())
+        done = dict(self._run("SELECT name, checksum FROM _migrations"))
         applied = []
         files = sorted(SQL_DIR.glob("*.sql")) + sorted(MIGRATIONS_DIR.glob("*.sql"))
         for path in files:
@@ -165,8 +171,8 @@ class Warehouse:
             if name in done and (once or done[name] == checksum):
                 continue
             with self.transaction():
-                self.con.execute(text)
-                self.con.execute(
+                self.con.execute(text).fetchall()
+                self._run(
                     "INSERT INTO _migrations VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
                     "SET checksum = excluded.checksum, applied_at = excluded.applied_at",
                     [name, checksum, datetime.now(UTC)],
@@ -197,7 +203,7 @@ def connect(path: str | Path, read_only: bool = False) -> Warehouse:
                 f"(another pmpulse run?): wait for it to finish. DuckDB said: {exc}"
             ) from exc
         raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET TimeZone = 'UTC'").fetchall()
     wh = Warehouse(con, path, read_only)
     if not read_only:
         wh.apply_schema()
@@ -265,9 +271,9 @@ def load_postings(
                     CREATE OR REPLACE TEMP TABLE _merge AS
                     SELECT s.* REPLACE (
                       least(s.first_seen, coalesce(p.first_seen, s.first_seen)) AS first_seen,
-                      greatest(s.last_seen, coalesce(p.last_seen, s.last_seen)) AS last_seen,
-                             CASE WHEN p.posting_id IS NULL OR p.content_hash <> s.content_hash
-                                  THEN ?::TIMESTAMPTZ ELSE p.updated_at END AS updated_at),
+                      greatest(s.last_seen, coalesce(p.last_seen, s.last_seen)) AS last_seen),
+                           CASE WHEN p.posting_id IS NULL OR p.content_hash <> s.content_hash
+                                THEN ?::TIMESTAMPTZ ELSE p.updated_at END AS updated_at,
                            p.posting_id IS NULL AS _is_new,
                            p.posting_id IS NOT NULL AND p.content_hash <> s.content_hash
                              AND s.last_seen >= p.last_seen AS _is_changed,

@@ -1,0 +1,60 @@
+"""The `pmpulse` command. Subcommands are the modules of `flows.commands`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from types import ModuleType
+
+import flows.commands
+from warehouse.db import WarehouseError
+
+
+def commands() -> dict[str, ModuleType]:
+    """Every subcommand module (NAME, HELP, configure(parser), run(args) -> int), by name."""
+    found = {}
+    for info in pkgutil.iter_modules(flows.commands.__path__):
+        module = importlib.import_module(f"flows.commands.{info.name}")
+        if hasattr(module, "NAME") and hasattr(module, "run"):
+            found[module.NAME] = module
+    return dict(sorted(found.items()))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="pmpulse",
+        description="Track what Product Manager job postings ask for: hard vs soft skills "
+        "over time, in a local DuckDB warehouse.",
+    )
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module in commands().items():
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        p.add_argument(
+            "--db",
+            metavar="PATH",
+            default=None,
+            help="warehouse file (default: $PMPULSE_DB or data/pmpulse.duckdb)",
+        )
+        module.configure(p)
+        p.set_defaults(_module=module)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    args = parser().parse_args(argv)
+    try:
+        return int(args._module.run(args) or 0)
+    except WarehouseError as exc:
+        print(f"pmpulse {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"pmpulse {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""`pmpulse ingest --input PATH [PATH ...]`: load postings from files into the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.progress import say
+from flows.settings import db_path
+
+NAME = "ingest"
+HELP = (
+    "load postings from files or folders (HN archives, Greenhouse/Lever/Ashby API responses, "
+    "CSV/JSONL/Parquet tables); the format is detected"
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--input",
+        nargs="+",
+        required=True,
+        metavar="PATH",
+        help="files or folders to read (folders are searched recursively)",
+    )
+
+
+def print_summary(summary: dict) -> None:
+    """The closing summary of a load, in plain lines."""
+    wh = summary.get("warehouse", {})
+    say(
+        "\n".join(
+            [
+                f"files read:         {summary.get('files', 0):,} {summary.get('kinds', {})}",
+                f"records read:       {summary.get('records_read', 0):,}",
+                f"postings received:  {summary.get('postings_received', 0):,} "
+                f"(PM postings: {summary.get('pm_postings_received', 0):,})",
+                f"new:                {summary.get('new', 0):,}",
+                f"updated:            {summary.get('updated', 0):,}",
+                f"unchanged:          {summary.get('unchanged', 0):,}",
+                f"quarantined:        {summary.get('quarantined', 0):,}"
+                + ("  (see the quarantine table)" if summary.get("quarantined") else ""),
+                f"warehouse now:      {wh.get('postings', 0):,} postings, "
+                f"{wh.get('pm_postings', 0):,} PM postings, {wh.get('months', 0)} months "
+                f"({wh.get('first_month')} .. {wh.get('last_month')})",
+                f"took:               {summary.get('seconds')} s",
+            ]
+        )
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.ingest import ingest
+
+    path = db_path(args.db)
+    summary = ingest(inputs=[str(p) for p in args.input], db_path=str(path))
+    print_summary(summary)
+    return 0

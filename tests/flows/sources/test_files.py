@@ -1,0 +1,106 @@
+import gzip
+import json
+from pathlib import Path
+
+import polars as pl
+
+from flows.sources import files
+
+
+def hn_month(path: Path, records: list[dict]) -> Path:
+    path.write_bytes(gzip.compress(json.dumps(records).encode()))
+    return path
+
+
+def post(item_id: int, html: str = "Acme | Product Manager | Berlin<p>Hi") -> dict:
+    return {"full_html": html, "url": f"https://news.ycombinator.com/item?id={item_id}"}
+
+
+def test_truncated_json_keeps_the_records_before_the_break(tmp_path):
+    text = json.dumps([post(1), post(2), post(3)])
+    path = tmp_path / "2015-03.json"
+    path.write_text(text[: text.index("id=3") + 2])  # cut inside the third record
+    result = files.read_file(path)
+    assert [r["source_id"] for r in result.rows] == ["1", "2"]
+    assert len(result.quarantined) == 1
+    assert "truncated" in result.quarantined[0]["reason"]
+    assert result.quarantined[0]["ref"] == f"{path}#2"
+
+
+def test_a_record_with_no_text_is_quarantined_beside_valid_ones(tmp_path):
+    path = hn_month(tmp_path / "2015-03.json.gz", [post(1), post(2, html=""), post(3)])
+    result = files.read_file(path)
+    assert [r["source_id"] for r in result.rows] == ["1", "3"]
+    assert [(q["ref"], q["reason"]) for q in result.quarantined] == [
+        (f"{path}#1 (hn:2)", "record has no text")
+    ]
+
+
+def test_invalid_utf8_quarantines_only_the_record_that_holds_it(tmp_path):
+    good = json.dumps(post(1)).encode()
+    bad = json.dumps(post(2, html="caf@")).encode().replace(b"caf@", b"caf\xe9")
+    path = tmp_path / "2015-03.json"
+    path.write_bytes(b"[" + good + b"," + bad + b"]")
+    result = files.read_file(path)
+    assert [r["source_id"] for r in result.rows] == ["1"]
+    assert [q["reason"] for q in result.quarantined] == ["invalid UTF-8 bytes in record"]
+    assert result.quarantined[0]["ref"] == f"{path}#1"
+
+
+def test_truncated_gzip_keeps_what_it_holds(tmp_path):
+    data = gzip.compress(json.dumps([post(i) for i in range(1, 200)]).encode())
+    path = tmp_path / "2015-03.json.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    result = files.read_file(path)
+    reasons = " / ".join(q["reason"] for q in result.quarantined)
+    assert "gzip stream is truncated" in reasons
+    assert 0 < len(result.rows) < 199
+
+
+def test_jsonl_table_loads_good_lines_and_names_bad_ones(tmp_path):
+    lines = [
+        json.dumps({"id": "a1", "title": "Product Manager", "text": "Own the roadmap",
+                    "posted_month": "2024-05", "company": "Acme"}),
+        "{not json",
+        json.dumps({"id": "a2", "text": "", "posted_month": "2024-05"}),
+        json.dumps({"id": "a3", "text": "x"}),
+    ]  # fmt: skip
+    path = tmp_path / "postings.jsonl"
+    path.write_bytes("\n".join(lines).encode() + b"\n" + b'{"id": "a4", "text": "\xff"}\n')
+    result = files.read_file(path)
+    assert [r["source_id"] for r in result.rows] == ["a1"]
+    reasons = {q["ref"].rsplit(":", 1)[1]: q["reason"] for q in result.quarantined}
+    assert reasons["2"].startswith("invalid JSON")
+    assert "no text" in reasons["3"]
+    assert "no posted_month" in reasons["4"]
+    assert reasons["5"].startswith("invalid UTF-8")
+
+
+def test_csv_and_parquet_tables(tmp_path):
+    frame = pl.DataFrame({"source_id": ["1", "2"], "description": ["<p>A</p>", "B"],
+                          "posted_at": ["2024-05-03T10:00:00Z", "2024-06-01"],
+                          "remote": ["yes", "no"]})  # fmt: skip
+    frame.write_csv(tmp_path / "p.csv")
+    frame.write_parquet(tmp_path / "p.parquet")
+    for name in ("p.csv", "p.parquet"):
+        result = files.read_file(tmp_path / name)
+        assert [(r["source"], r["source_id"], r["remote"]) for r in result.rows] == [
+            ("file", "1", True), ("file", "2", False)]  # fmt: skip
+        assert str(result.rows[1]["posted_month"]) == "2024-06-01"
+
+
+def test_unknown_shapes_and_missing_paths_are_named(tmp_path):
+    (tmp_path / "x.json").write_text('{"hello": "world"}')
+    assert (
+        "unrecognised JSON shape" in files.read_file(tmp_path / "x.json").quarantined[0]["reason"]
+    )
+    found, missing = files.find_inputs([tmp_path, tmp_path / "nope.json"])
+    assert found == [tmp_path / "x.json"]
+    assert missing[0]["reason"] == "no such file or folder"
+
+
+def test_the_whole_shared_hn_archive_is_recognised(shared_data):
+    paths, missing = files.find_inputs([shared_data / "hn"])
+    assert not missing
+    kinds = {files.read_file(p).kind for p in paths}
+    assert kinds == {"hn-monthly", "hn-run"}
