@@ -112,7 +112,10 @@ def _iter_list(text: str, ref: str) -> Iterator[tuple[int, Any, str | None]]:
         try:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield i, None, f"invalid JSON at record {i}: {exc.msg} (line {exc.lineno})"
+            if not text.rstrip().endswith("]"):
+                yield i, None, f"JSON is truncated inside record {i} ({exc.msg})"
+            else:
+                yield i, None, f"invalid JSON at record {i}: {exc.msg} (line {exc.lineno})"
             return
         yield i, value, None
         i += 1
