@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -18,25 +20,37 @@ from transforms import postings as tp
 from transforms.records import parsed_frame, quarantine_frame
 from warehouse import db
 
+BATCH_ROWS = 50_000  # records normalized and loaded together: bounds memory at any scale
 
-@task(cache_policy=NONE)
-def read_inputs(inputs: list[str]) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
-    """Every input file parsed: (parsed rows, quarantined records, per-kind file counts)."""
-    logger = get_run_logger()
+
+def read_batches(
+    inputs: list[str], batch_rows: int = BATCH_ROWS
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame, dict]]:
+    """Parsed rows of every input file, in batches of about `batch_rows` records.
+
+    Yields (parsed rows, quarantined records, {"files": n, "kinds": {kind: n}}); the counts
+    are cumulative. Missing paths come out as quarantine rows in the first batch.
+    """
+    logger = logging.getLogger("pmpulse.ingest")
     paths, missing = files.find_inputs(inputs)
     rows: list[dict] = []
     bad: list[dict] = list(missing)
-    kinds: dict[str, int] = {}
+    seen: dict = {"files": 0, "kinds": {}}
     for path in track(paths, "reading", total=len(paths)):
         result = files.read_file(path)
-        kinds[result.kind] = kinds.get(result.kind, 0) + 1
+        seen["files"] += 1
+        seen["kinds"][result.kind] = seen["kinds"].get(result.kind, 0) + 1
         rows.extend(result.rows)
         bad.extend(result.quarantined)
-        for q in result.quarantined:
+        for q in result.quarantined[:20]:
             logger.warning("quarantined %s: %s", q["ref"], q["reason"])
-    logger.info("read %d files (%s): %d records, %d quarantined", len(paths), kinds, len(rows),
-                len(bad))  # fmt: skip
-    return parsed_frame(rows), quarantine_frame(bad), {"files": len(paths), "kinds": kinds}
+        if len(result.quarantined) > 20:
+            logger.warning("... and %d more from %s", len(result.quarantined) - 20, path)
+        if len(rows) >= batch_rows:
+            yield parsed_frame(rows), quarantine_frame(bad), seen
+            rows, bad = [], []
+    if rows or bad or not paths:
+        yield parsed_frame(rows), quarantine_frame(bad), seen
 
 
 @task(cache_policy=NONE)
@@ -84,6 +98,9 @@ def store_parsed(
     Returns the load's counts; used by `ingest` here and by every other flow that brings
     postings in (one loader, one writer).
     """
+    if parsed.is_empty():
+        counts = load(db_path, tp.empty_postings(), tp.empty_raw(), quarantined, run_id)
+        return {"records_read": quarantined.height, "quarantined": counts.quarantined}
     say(f"normalizing {parsed.height:,} records")
     postings, raw, unusable = normalize(parsed)
     quarantine = pl.concat([quarantined, unusable], how="vertical")
@@ -98,6 +115,16 @@ def store_parsed(
         "quarantined": counts.quarantined,
         "pm_postings_received": int(postings["is_pm"].sum()) if postings.height else 0,
     }
+
+
+COUNT_KEYS = ("records_read", "postings_received", "new", "updated", "unchanged", "quarantined",
+              "pm_postings_received")  # fmt: skip
+
+
+def add_counts(total: dict, batch: dict) -> None:
+    """Add one batch's load counts into a running summary."""
+    for key in COUNT_KEYS:
+        total[key] = total.get(key, 0) + batch.get(key, 0)
 
 
 def current_run_id() -> str:
@@ -124,19 +151,21 @@ def record_finish(db_path: str, run_id: str, summary: dict | None, error: str | 
 
 
 @flow(name="ingest")
-def ingest(inputs: list[str], db_path: str) -> dict:
+def ingest(inputs: list[str], db_path: str, batch_rows: int = BATCH_ROWS) -> dict:
     """Load postings from files or folders into the warehouse at `db_path`."""
     run_id = current_run_id()
     started = datetime.now(UTC)
     record_start(db_path, run_id, "ingest")
+    summary: dict = {"inputs": [str(Path(p)) for p in inputs]}
     try:
-        parsed, quarantined, seen = read_inputs(inputs)
-        summary = {"inputs": [str(Path(p)) for p in inputs], **seen}
-        summary.update(store_parsed(db_path, parsed, quarantined, run_id))
+        for parsed, quarantined, seen in read_batches(inputs, batch_rows):
+            summary.update(seen)
+            add_counts(summary, store_parsed(db_path, parsed, quarantined, run_id))
         summary.update({"warehouse": warehouse_totals(db_path), "run_id": run_id})
         summary["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 2)
     except BaseException as exc:
-        record_finish(db_path, run_id, None, f"{type(exc).__name__}: {exc}")
+        record_finish(db_path, run_id, summary, f"{type(exc).__name__}: {exc}")
         raise
     record_finish(db_path, run_id, summary, None)
+    get_run_logger().info("ingest %s: %s", run_id, {k: summary.get(k) for k in COUNT_KEYS})
     return summary

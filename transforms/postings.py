@@ -285,3 +285,12 @@ def raw_versions(normalized_rows: pl.LazyFrame) -> pl.LazyFrame:
         .unique(["source", "source_id", "content_hash"], keep="first", maintain_order=True)
         .select(RAW_COLUMNS)
     )
+
+
+def empty_postings() -> pl.DataFrame:
+    """A postings frame with no rows (for loads that only quarantine)."""
+    return pl.DataFrame(schema={"posting_id": pl.String})
+
+
+def empty_raw() -> pl.DataFrame:
+    return pl.DataFrame(schema={c: pl.String for c in RAW_COLUMNS})
