@@ -47,9 +47,11 @@ def html_to_text(expr: pl.Expr) -> pl.Expr:
     through apart from entity decoding and whitespace clean-up.
     """
     escaped_html = expr.str.contains(r"&lt;\s*/?\s*[a-zA-Z]")
-    unescaped = pl.when(escaped_html).then(
-        expr.map_elements(_unescape, return_dtype=pl.String, skip_nulls=True)
-    ).otherwise(expr)
+    unescaped = (
+        pl.when(escaped_html)
+        .then(expr.map_elements(_unescape, return_dtype=pl.String, skip_nulls=True))
+        .otherwise(expr)
+    )
     stripped = (
         unescaped.str.replace_all(_COMMENT, "")
         .str.replace_all(_DROP, "")
@@ -58,9 +60,11 @@ def html_to_text(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(_BLOCK_CLOSE, "\n")
         .str.replace_all(_TAG, "")
     )
-    decoded = pl.when(stripped.str.contains("&", literal=True)).then(
-        stripped.map_elements(_unescape, return_dtype=pl.String, skip_nulls=True)
-    ).otherwise(stripped)
+    decoded = (
+        pl.when(stripped.str.contains("&", literal=True))
+        .then(stripped.map_elements(_unescape, return_dtype=pl.String, skip_nulls=True))
+        .otherwise(stripped)
+    )
     return clean_unicode(decoded).str.replace_all(r"\n\s*\n(\s*\n)*", "\n")
 
 
