@@ -182,8 +182,11 @@ def normalized(parsed: pl.LazyFrame) -> pl.LazyFrame:
         )
         .list.first()
     )
+    has_segments = pl.col("header").str.contains(r"\||\s[-–—]\s")
     company_seg = (
-        segs.list.first()
+        pl.when(has_segments)
+        .then(segs.list.first())
+        .otherwise(pl.col("header").str.extract(r"^(.{2,60}?)\s+(?:is|are)\s+hiring\b", 1))
         .str.replace_all(_URL, " ")
         .str.replace_all(r"\s+", " ")
         .str.strip_chars(" -–—:,")
@@ -205,6 +208,8 @@ def normalized(parsed: pl.LazyFrame) -> pl.LazyFrame:
             .when(pl.col("header").str.contains(_REMOTE_WORD))
             .then(pl.lit(True))
             .when(pl.col("header").str.contains(_ONSITE))
+            .then(pl.lit(False))
+            .when(pl.col("header").str.contains(r"(?i)\bhybrid\b"))
             .then(pl.lit(False))
             .when(pl.col("location").str.contains(_REMOTE_WORD))
             .then(pl.lit(True)),
