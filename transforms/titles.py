@@ -1,0 +1,540 @@
+"""PM role and seniority, from a job title or from a whole HN "Who is hiring" post.
+
+Pure: no I/O. Labelling rules: `../shared/data/gold/TITLES.md`.
+
+Titles (`classify_title`, `title_roles`)
+- role `pm` when the title names the product management family: "Product Manager/
+  Management", "Product Lead(er)", "Product Director", "Director/VP/Head of Product",
+  "Chief Product Officer", "PM"/"APM"/"GPM", or "Product" as a department on its own
+  ("Product", "Product role", "Engineering, Product, Design roles"); `product_owner` for
+  "Product Owner". Look-alikes stay `not_pm`: a word between "product" and the head noun
+  that names another job family ("Product Marketing Manager", "Product Design Lead",
+  "Head of Product Engineering"), and every title whose head noun is not a PM one
+  (designer, engineer, analyst, program/project/engineering manager, chief of staff).
+- seniority: the highest rung named in the title ("Senior Director" -> director); for
+  alternatives split by "/" or "or" the lowest one ("Senior/Staff PM" -> senior).
+  No qualifier, "II" and "Founding" are `mid`.
+
+Whole posts (`classify_post`, `post_roles`)
+A post is cut into units: the segments of its header line (`Company | Role | Place`) and
+the sentences of every other line. Each role mention (PM family, or another job family for
+`multi_role`) is judged by its context:
+- reading back from the mention to the start of its unit, the nearest decisive word wins:
+  a hiring cue ("hiring", "looking for", "roles", "join us as") makes it an opening; a
+  passing-mention cue ("with", "our", "former", "by", "to", "experience") does not;
+- with neither, it is an opening only in a title-like unit (header segment, bullet or
+  numbered item, short line) near the unit's start or inside a list of role nouns;
+- a mention followed by "experience", "team", "skills", ... is an attribute, not a role;
+- job-board URLs whose path names a PM title (`/product-manager-...`) count too.
+`multi_role` is true when openings of two job families are found, or the post says it
+hires for several roles ("multiple roles", "a number of open positions").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import polars as pl
+
+ROLES = ("pm", "product_owner", "not_pm")
+SENIORITIES = ("intern", "associate", "mid", "senior", "lead", "group", "director", "vp", "cpo")
+_RUNG = {name: i for i, name in enumerate(SENIORITIES)}
+
+# --- lexicon ---------------------------------------------------------------------------
+# Words that, right after "product", make it another job family ("Product Marketing Manager").
+LOOKALIKE_AFTER_PRODUCT = (
+    "design designer designers designing marketing marketer marketers engineering engineer "
+    "engineers operations ops analytics analyst analysts security support quality qa science "
+    "scientist scientists research researcher researchers content development dev developer "
+    "developers sales solutions solution specialist specialists evangelist evangelists "
+    "experience education strategy counsel legal compliance safety delivery program programs "
+    "project projects documentation writer writers photography photographer success enablement "
+    "training trainer testing tester architect architecture data insights copywriter "
+    "communications partnerships partner policy finance led"
+).split()
+# Words allowed between "product" and a head noun ("Product Growth Lead").
+PRODUCT_MIDDLE = ("growth", "platform", "line", "portfolio", "area", "group")
+SENIORITY_WORDS = {
+    "intern": r"interns?|internships?|co-?op",
+    "associate": r"associates?|apms?|junior|entry(?: level)?|graduates?|new grads?|trainees?",
+    "mid": r"mid(?: level)?|ii|founding",
+    "senior": r"senior|iii|spm",
+    "lead": r"lead(?! gen)|leads|leaders?|leadership|staff|principal",
+    "group": r"group(?= product| pm)|gpms?",
+    "director": r"directors?",
+    "vp": r"vps?|svp|evp|heads? of",
+    "cpo": r"chief product officers?|cpo",
+}
+# Person nouns: a title that has one is about that person, not the "Product" department.
+_PERSON = (
+    r"engineers?|developers?|designers?|scientists?|analysts?|architects?|interns?|marketers?|"
+    r"managers?|specialists?|associates?|writers?|researchers?|consultants?|evangelists?|"
+    r"builders?|generalists?|owners?|directors?|heads?|officers?|representatives?|reps?|"
+    r"coordinators?|administrators?|admins?|technicians?|recruiters?|executives?|"
+    r"strategists?|sres?|devops|qa|programmers?|hackers?|leads?|leaders?|advocates?"
+)
+# Filler around a bare department name ("Various roles in Product").
+_FILLER = re.compile(
+    r"\b(?:various|multiple|several|many|all|open|other|roles?|positions?|openings?|jobs?|"
+    r"in|team|teams|the|our|people|folks|function|org|hiring|levels?|contract|remote|"
+    r"full ?time|part ?time)\b"
+)
+
+# Hiring cues and passing-mention cues, read backwards from a mention (lower-case tokens).
+CUES = frozenset(
+    "hiring hire hires looking seeking seek searching recruiting need needs needed want "
+    "wanted positions position roles role openings opening opportunities opportunity "
+    "vacancies vacancy including include includes add adding apply openings: hiring: "
+    "wanting".split()
+)
+NEGATIVE = frozenset(
+    "with our alongside by former ex from like your their his her my its has have had "
+    "experience experienced background between among help helps helping empower empowers "
+    "enable enables to that which who whom whose tools tool years year than about under "
+    "report reports reporting manage managing managed partner partnering collaborate "
+    "collaborating support supporting supports built founded led run including_ other "
+    "interface interfacing as these those was were are is be being been".split()
+)
+# "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
+_FOR_CUES = frozenset("looking searching hiring seeking openings positions roles room need".split())
+# A PM mention followed by one of these words is an attribute ("product management
+# experience", "our product team"), not an opening.
+_ATTRIBUTE_AFTER = re.compile(
+    r"^(?:[-\s]*)(?:experience|team|teams|skills?|background|tools?|software|process|processes|"
+    r"practices?|org|organization|function|framework|methodolog\w*|platform|discipline|"
+    r"best practices|chops|sense|mindset|workflow|perspective|side|world|community|"
+    r"friends|and engineering (?:team|leadership)|will\b|would\b|is\b|are\b|who\b|at\b|'s\b)",
+    re.IGNORECASE,
+)
+
+# --- title patterns (on normalized lower-case titles) ------------------------------------
+_LOOK = "|".join(LOOKALIKE_AFTER_PRODUCT)
+_MID = "|".join(PRODUCT_MIDDLE)
+_PM_HEAD = (
+    r"\bproduct (?:manager|managers|management|manag)\b"
+    rf"|\bproduct (?:{_MID}) (?:managers?|leads?|leaders?|directors?|heads?)\b"
+    r"|\bproduct (?:leads?|leaders?|leadership|directors?|heads?)\b(?! gen)"
+    rf"|\b(?:heads?|directors?|vps?|svp|evp|gm|general manager)(?: of| for|,| -| :)? "
+    rf"products?\b(?! (?:{_LOOK})\b)"
+    r"|\bchief product officers?\b|\bcpo\b"
+    r"|\bproduct ?(?:/|&|\+|and) ?(?:[a-z]+ ){1,2}?(?:manager|managers|management)\b"
+    r"|(?<!program )(?<!project )\b(?:a|g|s)?pms?\b"
+)
+_PM_RE = re.compile(_PM_HEAD)
+_PO_RE = re.compile(r"\bproduct owners?\b")
+_SENIORITY_RES = [(name, re.compile(rf"\b(?:{pat})\b")) for name, pat in SENIORITY_WORDS.items()]
+_PERSON_RE = re.compile(rf"\b(?:{_PERSON})\b")
+_ALTERNATIVES = re.compile(r"\s*/\s*|\s+or\s+")
+_ITEM_SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band\b|\(|\)|\s-\s|\||:|;)\s*")
+
+_NORMALIZE = [
+    (re.compile(r"&amp;"), "&"),
+    (re.compile(r"[‐‑‒–—−]"), "-"),
+    (re.compile(r"\bsr\b\.?"), "senior"),
+    (re.compile(r"\bjr\b\.?"), "junior"),
+    (re.compile(r"\b(?:mgr|mngr|mgmt)\b\.?"), "manager"),
+    (re.compile(r"\bprod\b\.?(?= manager)"), "product"),
+    (re.compile(r"\bv\.? ?p\b\.?"), "vp"),
+    (re.compile(r"\b(?:senior |executive )?vice[ -]presidents?\b"), "vp"),
+    (re.compile(r"\bdir\b\.?"), "director"),
+    (re.compile(r"\bproducts? (?=manag|owner|lead|director)"), "product "),
+    (re.compile(r"(?<=[a-z])-(?=[a-z])"), " "),
+    (re.compile(r"\s+"), " "),
+]
+
+
+def normalized_title(title: str) -> str:
+    """Lower-case title with abbreviations spelled out ("Sr. PM" -> "senior pm")."""
+    text = title.lower()
+    for pattern, repl in _NORMALIZE:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def _bare_product(norm: str) -> bool:
+    """'Product' named as a department, not as a qualifier of another job."""
+    if "product" not in norm or _PERSON_RE.search(norm):
+        return False
+    for item in _ITEM_SPLIT.split(norm):
+        core = _FILLER.sub(" ", item).split()
+        if core in (["product"], ["products"], ["product", "management"]):
+            return True
+    return False
+
+
+def seniority_of(norm: str) -> str:
+    """The seniority rung named in a normalized PM title ('mid' when none is)."""
+    found: list[int] = []
+    for chunk in _ALTERNATIVES.split(norm):
+        rungs = [_RUNG[name] for name, rx in _SENIORITY_RES if rx.search(chunk)]
+        if rungs:
+            found.append(max(rungs))
+    return SENIORITIES[min(found)] if found else "mid"
+
+
+@lru_cache(maxsize=65536)
+def classify_title(title: str | None) -> tuple[str, str | None]:
+    """(role, seniority) of one job title; seniority is None for not_pm."""
+    if not title:
+        return ("not_pm", None)
+    norm = normalized_title(title)
+    if "product" not in norm and "pm" not in norm and "cpo" not in norm:
+        return ("not_pm", None)
+    if _PM_RE.search(norm) or _bare_product(norm):
+        role = "pm"
+    elif _PO_RE.search(norm):
+        role = "product_owner"
+    else:
+        return ("not_pm", None)
+    if role == "pm" and not _pm_is_real(norm):
+        return ("not_pm", None)
+    return (role, seniority_of(norm))
+
+
+def _pm_is_real(norm: str) -> bool:
+    """Drop a 'pm' token that is a time or a program/project manager abbreviation."""
+    if "product" in norm or "cpo" in norm:
+        return True
+    if re.search(r"\b(?:program|project|programme)\b", norm):
+        return False
+    return not re.search(r"\d\s*(?:a|p)m\b", norm) or bool(re.search(r"[a-z]\s+pm\b", norm))
+
+
+def _classify_batch(values: pl.Series) -> pl.Series:
+    out = [classify_title(v) for v in values.to_list()]
+    return pl.Series(
+        values.name,
+        [{"role": r, "seniority": s} for r, s in out],
+        dtype=pl.Struct({"role": pl.String, "seniority": pl.String}),
+    )
+
+
+def title_roles(frame: pl.LazyFrame, column: str = "title") -> pl.LazyFrame:
+    """Add `role` and `seniority` from the job title in `column` (input column: `column`)."""
+    classified = pl.col(column).map_batches(
+        _classify_batch, return_dtype=pl.Struct({"role": pl.String, "seniority": pl.String})
+    )
+    return (
+        frame.with_columns(_title_roles=classified)
+        .with_columns(
+            role=pl.col("_title_roles").struct.field("role"),
+            seniority=pl.col("_title_roles").struct.field("seniority"),
+        )
+        .drop("_title_roles")
+    )
+
+
+# --- whole posts ---------------------------------------------------------------------------
+_URL = r"(?:https?://|www\.)\S+"
+_URL_RE = re.compile(_URL)
+_POST_PM = re.compile(
+    r"(?<![\w/.@-])(?:"
+    r"product[ -](?:manag(?:er|ers|ement)|mgr|owners?|directors?|leads?|leaders?)\b(?![ -]gen)"
+    rf"|product (?:{_MID}) (?:managers?|leads?|leaders?)\b"
+    rf"|(?:head|director|vp|v\.p\.|vice president|svp|evp)s?(?: of| for|,)? products?\b"
+    rf"(?![ -](?:{_LOOK})\b)"
+    r"|chief product officers?\b"
+    r"|product ?(?:/|&|\+) ?[a-z]+(?: [a-z]+)? manag(?:er|ers|ement)\b"
+    r")",
+    re.IGNORECASE,
+)
+# Upper-case PM abbreviations; not a time ("5 PM") and not "PM me".
+_POST_PM_ABBR = re.compile(
+    r"(?<![\d:.]\s)(?<![\d:.])\b[AGS]?PMs?\b(?!\s+(?:me|us|EST|PST|ET|PT)\b)"
+)
+# Words that can precede a PM head in a title as written ("Senior Technical Product Manager").
+_MODIFIER = (
+    r"(?:senior|sr\.?|junior|jr\.?|lead|staff|principal|associate|group|founding|technical|"
+    r"tech|digital|growth|platform|mobile|web|ai|ml|data|api|enterprise|consumer|b2b|b2c|"
+    r"saas|e-?commerce|payments?|hardware|software|game|games|ux|core|first|head of|"
+    r"director of|vp of|vp|[A-Z][A-Za-z0-9+#/-]*)"
+)
+_PM_PHRASE_BEFORE = re.compile(rf"(?:{_MODIFIER}[ -]){{1,3}}$")
+_PM_SUFFIX = re.compile(r"^(?:s)?(?:\s*/\s*leads?)?(?:\s*\([^)\n]{1,40}\))?")
+# Other job families, for multi_role and for "list of roles" context.
+_FAMILIES = {
+    "engineering": r"engineers?|engineering|developers?|devs|programmers?|hackers?|devops|sres?|"
+    r"architects?|cto|qa|testers?|dbas?|sysadmins?|(?:tech|technical|team) leads?|"
+    r"(?:full[- ]?stack|front[- ]?end|back[- ]?end|ios|android|rails|python|java|"
+    r"javascript|php|django|ruby|golang|go|node(?:\.js)?|react|c\+\+|scala)"
+    r"(?= (?:devs?|folks|people|hackers?|ninjas?|wizards?|gurus?|specialists?)|,|$)",
+    "design": r"designers?|ux(?:/ui)?|ui/ux|illustrators?|artists?|animators?",
+    "data": r"data scientists?|data analysts?|analysts?|scientists?|statisticians?|"
+    r"researchers?|quants?|data science",
+    "sales": r"sales(?:people|person|men|man)?|account executives?|account managers?|"
+    r"business development|biz ?dev|bdrs?|sdrs?|solutions? (?:architects?|engineers?)|"
+    r"pre-?sales|sales engineers?",
+    "marketing": r"marketers?|marketing|growth hackers?|copywriters?|(?:technical |content )?"
+    r"writers?|community managers?|evangelists?|seo|content strategists?",
+    "operations": r"operations|ops|office managers?|support|customer success|customer service|"
+    r"recruiters?|recruiting|hr|people ops|accountants?|controllers?|finance|legal|counsel|"
+    r"chiefs? of staff|project managers?|program managers?|executive assistants?|assistants?|"
+    r"coordinators?|generalists?|(?:ceo|coo|cfo|cmo)s?",
+}
+_FAMILY_RE = re.compile(
+    r"(?<![\w/.@-])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _FAMILIES.items()) + r")\b",
+    re.IGNORECASE,
+)
+_SEVERAL_ROLES = re.compile(
+    r"(?i)\b(?:multiple (?:\w+ )?(?:roles|positions|openings)|several (?:\w+ )?(?:roles|positions)|"
+    r"various (?:roles|positions)|all sorts of roles|(?:all|a number of|number of|lots of|"
+    r"tons of) (?:open )?(?:roles|positions|openings)|hiring (?:for )?everything|"
+    r"technical and non-technical|all (?:kinds|types) of roles|seeking all positions)\b"
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
+_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|//|\s·\s|\s•\s)\s*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+")
+_TOKEN = re.compile(r"[a-z0-9+#']+")
+_LIST_SEP_BEFORE = re.compile(r"(?:,|/|&|\+|-|–|\band\b|\bor\b|:)\s*(?:[\w.+#-]+\s+){0,3}$")
+_LIST_SEP_AFTER = re.compile(
+    r"^(?:s)?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|-|–|\band\b|\bor\b)\s*(?:(?:an?|the)\s+)?"
+)
+_ROLE_SOON = re.compile(
+    r"(?:[\w.+#-]+\s+){1,2}(?:engineers?|developers?|designers?|scientists?|analysts?|managers?)\b",
+    re.IGNORECASE,
+)
+_PREFILTER = re.compile(r"(?i)product|\b[AGS]?PMs?\b|\bcpo\b")
+_PM_URL = re.compile(
+    r"(?i)/[^\s]*?\b(?:(?:senior|sr|lead|staff|principal|group|associate|technical)[-_])?"
+    r"(?:product[-_](?:manager|management|owner|lead|director)|head[-_]of[-_]product|"
+    r"vp[-_](?:of[-_])?product)(?![-_](?:market|design|engineer|operat|analy))"
+)
+
+
+def _scan_back(before: str) -> str | None:
+    """'cue' or 'neg' for the nearest decisive word before a mention, else None."""
+    tokens = _TOKEN.findall(before.lower())
+    for i in range(len(tokens) - 1, -1, -1):
+        tok = tokens[i]
+        if tok == "for":
+            return "cue" if i > 0 and tokens[i - 1] in _FOR_CUES else "neg"
+        if tok == "as":
+            return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
+        if tok in NEGATIVE:
+            return "neg"
+        if tok in CUES:
+            return "cue"
+    return None
+
+
+def _in_role_list(before: str, after: str) -> bool:
+    """The mention sits in a list of role nouns ("engineers, PMs and designers")."""
+    m = _LIST_SEP_BEFORE.search(before[-70:])
+    if m:
+        prev = before[-70:][: m.start()].rstrip(" )")
+        if _FAMILY_RE.search(prev[-30:]) or _POST_PM.search(prev[-30:]):
+            return True
+    m = _LIST_SEP_AFTER.match(after[:60])
+    if m:
+        rest = after[:60][m.end() :]
+        return bool(_FAMILY_RE.match(rest) or _POST_PM.match(rest) or _ROLE_SOON.match(rest))
+    return False
+
+
+def _units(text: str) -> list[tuple[str, bool]]:
+    """(unit text, title_like) for a post: header segments, list items, sentences."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    units: list[tuple[str, bool]] = []
+    for n, line in enumerate(lines):
+        if not line:
+            continue
+        if n == 0:
+            segs = [s for s in _HEADER_SEP.split(line) if s]
+            if len(segs) > 1 or len(line.split()) <= 12:
+                units.extend((s, True) for s in segs)
+                continue
+        bullet = _BULLET.match(line)
+        body = line[bullet.end() :] if bullet else line
+        short = len(_URL_RE.sub("", body).split()) <= 12
+        for i, sent in enumerate(_SENTENCE.split(body)):
+            if sent:
+                units.append((sent, (bool(bullet) and i == 0) or short))
+    return units
+
+
+def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
+    """The PM title text around a mention: item text if title-like, else modifiers + head."""
+    if title_like:
+        item = _URL_RE.sub(" ", unit)
+        item = re.split(r"\s[-–—|]\s|:\s|\s\(\s*(?:remote|onsite|full|part|\$)|\s@\s", item)[0]
+        item = item.strip(" -–—:,.;*•")
+        n_words = len(item.split())
+        if (n_words <= 8 and _POST_PM.search(item)) or (
+            n_words <= 3 and _POST_PM_ABBR.search(item)
+        ):
+            return item
+    before = unit[:start]
+    pre = _PM_PHRASE_BEFORE.search(before)
+    lead = pre.group(0) if pre else ""
+    # keep only modifier words after the last sentence-ish break
+    words = lead.split()
+    keep: list[str] = []
+    for w in reversed(words):
+        if re.fullmatch(_MODIFIER, w.rstrip("-"), re.IGNORECASE) and w.lower() not in {
+            "a",
+            "an",
+            "the",
+            "our",
+            "we",
+            "i",
+        }:
+            keep.insert(0, w)
+        else:
+            break
+    suffix = _PM_SUFFIX.match(unit[end:])
+    tail = suffix.group(0) if suffix else ""
+    return " ".join([*keep, unit[start:end] + tail]).strip()
+
+
+def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bool) -> bool:
+    before, after = unit[:start], unit[end:]
+    if _ATTRIBUTE_AFTER.match(after) and not (title_like and start < 3):
+        return False
+    if re.search(r"(?i)(?:\bex-?|former|\bnon-)\s*$", before):
+        return False
+    verdict = _scan_back(before)
+    if verdict == "neg":
+        return False
+    if verdict == "cue" and not abbreviation:
+        return True
+    if verdict == "cue" and abbreviation:
+        return _in_role_list(before, after) or title_like
+    if title_like:
+        near_start = len(_TOKEN.findall(before.lower())) <= 5
+        return near_start or _in_role_list(before, after)
+    return _in_role_list(before, after) and len(unit.split()) <= 14
+
+
+def _families(units: list[tuple[str, bool]]) -> set[str]:
+    found: set[str] = set()
+    for unit, title_like in units:
+        for m in _FAMILY_RE.finditer(unit):
+            family = m.lastgroup
+            if family is None or family in found:
+                continue
+            if _opening(unit, m.start(), m.end(), title_like, abbreviation=False):
+                found.add(family)
+    return found
+
+
+def _header_title(units: list[tuple[str, bool]], first_line: str) -> str | None:
+    """The header segment that names the job(s), if one can be identified."""
+    segs = [s for s in _HEADER_SEP.split(first_line) if s]
+    if len(segs) <= 1 and len(first_line.split()) > 12:
+        return None
+    candidates = []
+    for i, seg in enumerate(segs):
+        clean = _URL_RE.sub("", seg).strip()
+        if not clean or re.fullmatch(
+            r"(?i)(?:full[- ]?time|part[- ]?time|remote|onsite|on-site|hybrid|contract|"
+            r"intern(?:ship)?s?|visa|h1-?b|relocation)[\w ,/()&+-]*",
+            clean,
+        ):
+            continue
+        has_pm = bool(_POST_PM.search(clean) or _POST_PM_ABBR.search(clean))
+        has_role = has_pm or bool(
+            re.search(r"(?i)\b(?:" + _PERSON + r"|engineering|design|product management)\b", clean)
+        )
+        if has_role:
+            candidates.append((i, has_pm, clean))
+    if not candidates:
+        return None
+    with_pm = [c for c in candidates if c[1]]
+    if with_pm:
+        return with_pm[0][2]
+    later = [c for c in candidates if c[0] > 0]
+    return (later or candidates)[0][2]
+
+
+def classify_post(text: str | None) -> dict:
+    """Whether an HN post (plain text, lines split by '\\n') advertises a PM opening.
+
+    Returns is_pm, role, seniority (of the most senior PM title found), pm_titles (as
+    written), multi_role and title (the header's job-title segment, else the first PM
+    title, else None).
+    """
+    empty = {
+        "is_pm": False,
+        "role": "not_pm",
+        "seniority": None,
+        "pm_titles": [],
+        "multi_role": False,
+        "title": None,
+    }
+    if not text or not text.strip():
+        return empty
+    units = _units(text)
+    first_line = text.strip().split("\n", 1)[0]
+    families = _families(units)
+    several = bool(_SEVERAL_ROLES.search(text))
+    titles: list[str] = []
+    if _PREFILTER.search(text):
+        for unit, title_like in units:
+            spans = [(m.start(), m.end(), False) for m in _POST_PM.finditer(unit)]
+            spans += [(m.start(), m.end(), True) for m in _POST_PM_ABBR.finditer(unit)]
+            if title_like and _bare_product(normalized_title(unit)):
+                titles.append(unit.strip(" -–—:,.;*•"))
+            for start, end, abbr in sorted(spans):
+                if _opening(unit, start, end, title_like, abbr):
+                    titles.append(_title_as_written(unit, start, end, title_like))
+        for m in _PM_URL.finditer(text):
+            slug = m.group(0).rsplit("/", 1)[-1]
+            words = re.split(r"[-_]", slug)
+            if not titles:
+                titles.append(" ".join(w.capitalize() for w in words if w.isalpha())[:60])
+    titles = list(dict.fromkeys(t for t in titles if t))
+    classified = [classify_title(t) for t in titles]
+    pm_pairs = [(t, c) for t, c in zip(titles, classified, strict=True) if c[0] != "not_pm"]
+    header = _header_title(units, first_line)
+    if not pm_pairs:
+        return {**empty, "multi_role": len(families) >= 2 or several, "title": header}
+    pm_titles = [t for t, _ in pm_pairs]
+    roles = [c for _, c in pm_pairs]
+    role = "pm" if any(r == "pm" for r, _ in roles) else "product_owner"
+    seniority = max((s for r, s in roles if r == role), key=lambda s: _RUNG[s or "mid"])
+    families.add("product")
+    return {
+        "is_pm": True,
+        "role": role,
+        "seniority": seniority,
+        "pm_titles": pm_titles,
+        "multi_role": len(families) >= 2 or several,
+        "title": header or pm_titles[0],
+    }
+
+
+_POST_DTYPE = pl.Struct(
+    {
+        "is_pm": pl.Boolean,
+        "role": pl.String,
+        "seniority": pl.String,
+        "pm_titles": pl.List(pl.String),
+        "multi_role": pl.Boolean,
+        "header_title": pl.String,
+    }
+)
+
+
+def _classify_posts(values: pl.Series) -> pl.Series:
+    rows = []
+    for text in values.to_list():
+        got = classify_post(text)
+        got["header_title"] = got.pop("title")
+        rows.append(got)
+    return pl.Series(values.name, rows, dtype=_POST_DTYPE)
+
+
+def post_roles(frame: pl.LazyFrame, column: str = "description_text") -> pl.LazyFrame:
+    """Add is_pm, role, seniority, pm_titles, multi_role, header_title from a whole post.
+
+    Input column: `column` (plain text, paragraphs split by newlines).
+    """
+    fields = list(_POST_DTYPE.to_schema())
+    return (
+        frame.with_columns(
+            _post_roles=pl.col(column).map_batches(_classify_posts, return_dtype=_POST_DTYPE)
+        )
+        .with_columns([pl.col("_post_roles").struct.field(f) for f in fields])
+        .drop("_post_roles")
+    )
