@@ -46,6 +46,7 @@ class ReplayServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # one write per reply, no 40 ms delayed-ACK stalls
 
             def do_GET(self) -> None:
                 with replay.lock:
