@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import ahocorasick
 import polars as pl
 
 ROLES = ("pm", "product_owner", "not_pm")
@@ -85,15 +86,16 @@ _FILLER = re.compile(
 CUES = frozenset(
     "hiring hire hires looking seeking seek searching recruiting need needs needed want "
     "wanted positions position roles role openings opening opportunities opportunity "
-    "vacancies vacancy including include includes add adding apply openings: hiring: "
+    "vacancies vacancy including add adding apply openings: hiring: "
     "wanting".split()
 )
 NEGATIVE = frozenset(
     "with our alongside by former ex from like your their his her my its has have had "
-    "experience experienced background between among help helps helping empower empowers "
-    "enable enables to that which who whom whose tools tool years year than about under "
+    "experience background between among help helps helping empower empowers "
+    "enable enables i'm im am me myself aspects aspect elements bits part to that which who "
+    "whom whose tools tool years year than about under "
     "report reports reporting manage managing managed partner partnering collaborate "
-    "collaborating support supporting supports built founded led run including_ other "
+    "collaborating built founded led run including_ other "
     "interface interfacing as these those was were are is be being been".split()
 )
 # "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
@@ -104,7 +106,7 @@ _ATTRIBUTE_AFTER = re.compile(
     r"^(?:[-\s]*)(?:experience|team|teams|skills?|background|tools?|software|process|processes|"
     r"practices?|org|organization|function|framework|methodolog\w*|platform|discipline|"
     r"best practices|chops|sense|mindset|workflow|perspective|side|world|community|"
-    r"friends|and engineering (?:team|leadership)|will\b|would\b|is\b|are\b|who\b|at\b|'s\b)",
+    r"friends|and engineering (?:team|leadership)|'s\b)",
     re.IGNORECASE,
 )
 
@@ -192,13 +194,18 @@ def classify_title(title: str | None) -> tuple[str, str | None]:
     return (role, seniority_of(norm))
 
 
+_PROGRAM = re.compile(r"\b(?:program|project|programme)\b")
+_TIME = re.compile(r"\d\s*(?:a|p)m\b")
+_WORD_PM = re.compile(r"[a-z]\s+pm\b")
+
+
 def _pm_is_real(norm: str) -> bool:
     """Drop a 'pm' token that is a time or a program/project manager abbreviation."""
     if "product" in norm or "cpo" in norm:
         return True
-    if re.search(r"\b(?:program|project|programme)\b", norm):
+    if _PROGRAM.search(norm):
         return False
-    return not re.search(r"\d\s*(?:a|p)m\b", norm) or bool(re.search(r"[a-z]\s+pm\b", norm))
+    return not _TIME.search(norm) or bool(_WORD_PM.search(norm))
 
 
 def _classify_batch(values: pl.Series) -> pl.Series:
@@ -229,7 +236,7 @@ def title_roles(frame: pl.LazyFrame, column: str = "title") -> pl.LazyFrame:
 _URL = r"(?:https?://|www\.)\S+"
 _URL_RE = re.compile(_URL)
 _POST_PM = re.compile(
-    r"(?<![\w/.@-])(?:"
+    r"\b(?<![/.@-])(?:"
     r"product[ -](?:manag(?:er|ers|ement)|mgr|owners?|directors?|leads?|leaders?)\b(?![ -]gen)"
     rf"|product (?:{_MID}) (?:managers?|leads?|leaders?)\b"
     rf"|(?:head|director|vp|v\.p\.|vice president|svp|evp)s?(?: of| for|,)? products?\b"
@@ -237,7 +244,6 @@ _POST_PM = re.compile(
     r"|chief product officers?\b"
     r"|product ?(?:/|&|\+) ?[a-z]+(?: [a-z]+)? manag(?:er|ers|ement)\b"
     r")",
-    re.IGNORECASE,
 )
 # Upper-case PM abbreviations; not a time ("5 PM") and not "PM me".
 _POST_PM_ABBR = re.compile(
@@ -252,39 +258,76 @@ _MODIFIER = (
 )
 _PM_PHRASE_BEFORE = re.compile(rf"(?:{_MODIFIER}[ -]){{1,3}}$")
 _PM_SUFFIX = re.compile(r"^(?:s)?(?:\s*/\s*leads?)?(?:\s*\([^)\n]{1,40}\))?")
-# Other job families, for multi_role and for "list of roles" context.
-_FAMILIES = {
-    "engineering": r"engineers?|engineering|developers?|devs|programmers?|hackers?|devops|sres?|"
-    r"architects?|cto|qa|testers?|dbas?|sysadmins?|(?:tech|technical|team) leads?|"
-    r"(?:full[- ]?stack|front[- ]?end|back[- ]?end|ios|android|rails|python|java|"
-    r"javascript|php|django|ruby|golang|go|node(?:\.js)?|react|c\+\+|scala)"
-    r"(?= (?:devs?|folks|people|hackers?|ninjas?|wizards?|gurus?|specialists?)|,|$)",
-    "design": r"designers?|ux(?:/ui)?|ui/ux|illustrators?|artists?|animators?",
-    "data": r"data scientists?|data analysts?|analysts?|scientists?|statisticians?|"
-    r"researchers?|quants?|data science",
-    "sales": r"sales(?:people|person|men|man)?|account executives?|account managers?|"
-    r"business development|biz ?dev|bdrs?|sdrs?|solutions? (?:architects?|engineers?)|"
-    r"pre-?sales|sales engineers?",
-    "marketing": r"marketers?|marketing|growth hackers?|copywriters?|(?:technical |content )?"
-    r"writers?|community managers?|evangelists?|seo|content strategists?",
-    "operations": r"operations|ops|office managers?|support|customer success|customer service|"
-    r"recruiters?|recruiting|hr|people ops|accountants?|controllers?|finance|legal|counsel|"
-    r"chiefs? of staff|project managers?|program managers?|executive assistants?|assistants?|"
-    r"coordinators?|generalists?|(?:ceo|coo|cfo|cmo)s?",
+# Other job families, for multi_role and for "list of roles" context. "+" adds a plural.
+FAMILY_WORDS = {
+    "engineering": "engineer+ engineering developer+ devs programmer+ hacker+ devops sre+ "
+    "architect+ cto qa tester+ dba+ sysadmin+ tech_lead+ technical_lead+ team_lead+ "
+    "team_leader+ full-stack_dev+ full_stack_dev+ front-end_dev+ back-end_dev+ coder+ "
+    "rubyist+ pythonista+ sdet+ swe+",
+    "design": "designer+ ux ux/ui ui/ux illustrator+ artist+ animator+",
+    "data": "data_scientist+ data_analyst+ analyst+ scientist+ statistician+ researcher+ quant+ "
+    "data_science",
+    "sales": "sales salespeople salesperson account_executive+ account_manager+ "
+    "business_development biz_dev bizdev bdr+ sdr+ solutions_architect+ solution_architect+ "
+    "solutions_engineer+ sales_engineer+ presales pre-sales",
+    "marketing": "marketer+ marketing growth_hacker+ copywriter+ writer+ community_manager+ "
+    "evangelist+ seo content_strategist+",
+    "operations": "operations ops office_manager+ support customer_success customer_service "
+    "recruiter+ recruiting hr people_ops accountant+ controller+ finance legal counsel "
+    "chief_of_staff chiefs_of_staff project_manager+ program_manager+ executive_assistant+ "
+    "assistant+ coordinator+ generalist+ ceo coo cfo cmo",
 }
-_FAMILY_RE = re.compile(
-    r"(?<![\w/.@-])(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _FAMILIES.items()) + r")\b",
-    re.IGNORECASE,
-)
+
+
+def _family_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for family, words in FAMILY_WORDS.items():
+        for word in words.split():
+            forms = [word[:-1], word[:-1] + "s"] if word.endswith("+") else [word]
+            for form in forms:
+                form = form.replace("_", " ")
+                automaton.add_word(form, (len(form), family))
+    automaton.make_automaton()
+    return automaton
+
+
+_FAMILY_AC = _family_automaton()
+_WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _family_hits(low: str) -> list[tuple[int, int, str]]:
+    """(start, end, family) of whole-word family words in lower-case text, longest first."""
+    hits: list[tuple[int, int, str]] = []
+    for last, (length, family) in _FAMILY_AC.iter(low):
+        start, end = last - length + 1, last + 1
+        if start > 0 and (low[start - 1] in _WORDISH or low[start - 1] in "/.@-"):
+            continue
+        if end < len(low) and low[end] in _WORDISH:
+            continue
+        hits.append((start, end, family))
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    kept: list[tuple[int, int, str]] = []
+    for hit in hits:
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    return kept
+
+
+_SEVERAL_HINTS = ("roles", "positions", "openings", "everything", "non-technical")
 _SEVERAL_ROLES = re.compile(
-    r"(?i)\b(?:multiple (?:\w+ )?(?:roles|positions|openings)|several (?:\w+ )?(?:roles|positions)|"
+    r"\b(?:multiple (?:\w+ )?(?:roles|positions|openings)|several (?:\w+ )?(?:roles|positions)|"
     r"various (?:roles|positions)|all sorts of roles|(?:all|a number of|number of|lots of|"
     r"tons of) (?:open )?(?:roles|positions|openings)|hiring (?:for )?everything|"
-    r"technical and non-technical|all (?:kinds|types) of roles|seeking all positions)\b"
+    r"technical and non-technical|all (?:kinds|types) of roles|seeking all positions|"
+    r"(?:hiring for|for these|for the following|following) (?:\d+|two|three|four|five|six) "
+    r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
 _HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|//|\s·\s|\s•\s)\s*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!\bst\.)"
+    r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
+)
 _TOKEN = re.compile(r"[a-z0-9+#']+")
 _LIST_SEP_BEFORE = re.compile(r"(?:,|/|&|\+|-|–|\band\b|\bor\b|:)\s*(?:[\w.+#-]+\s+){0,3}$")
 _LIST_SEP_AFTER = re.compile(
@@ -294,11 +337,26 @@ _ROLE_SOON = re.compile(
     r"(?:[\w.+#-]+\s+){1,2}(?:engineers?|developers?|designers?|scientists?|analysts?|managers?)\b",
     re.IGNORECASE,
 )
-_PREFILTER = re.compile(r"(?i)product|\b[AGS]?PMs?\b|\bcpo\b")
+# A role word followed by one of these is its modifier ("Support Engineer").
+_HEAD_NEXT = re.compile(
+    r"\s*(?:/\s*)?(?:engineers?|developers?|designers?|managers?|specialists?|architects?|"
+    r"analysts?|scientists?|leads?|leaders?|writers?|researchers?)\b",
+    re.IGNORECASE,
+)
 _PM_URL = re.compile(
     r"(?i)/[^\s]*?\b(?:(?:senior|sr|lead|staff|principal|group|associate|technical)[-_])?"
     r"(?:product[-_](?:manager|management|owner|lead|director)|head[-_]of[-_]product|"
     r"vp[-_](?:of[-_])?product)(?![-_](?:market|design|engineer|operat|analy))"
+)
+
+
+_ITEM_END = re.compile(r"\s[-–—|]\s|:\s|\s\(\s*(?:remote|onsite|full|part|\$)|\s@\s")
+_MODIFIER_RE = re.compile(_MODIFIER, re.IGNORECASE)
+_FORMER = re.compile(r"(?i)(?:\bex-?|former|\bnon-)\s*$")
+_ROLE_WORD = re.compile(r"(?i)\b(?:" + _PERSON + r"|engineering|design|product management)\b")
+_SLOT = re.compile(
+    r"(?i)(?:full[- ]?time|part[- ]?time|remote|onsite|on-site|hybrid|contract|"
+    r"intern(?:ship)?s?|visa|h1-?b|relocation)[\w ,/()&+-]*"
 )
 
 
@@ -323,13 +381,24 @@ def _in_role_list(before: str, after: str) -> bool:
     m = _LIST_SEP_BEFORE.search(before[-70:])
     if m:
         prev = before[-70:][: m.start()].rstrip(" )")
-        if _FAMILY_RE.search(prev[-30:]) or _POST_PM.search(prev[-30:]):
+        if _family_hits(prev[-30:].lower()) or _POST_PM.search(prev[-30:].lower()):
             return True
     m = _LIST_SEP_AFTER.match(after[:60])
     if m:
         rest = after[:60][m.end() :]
-        return bool(_FAMILY_RE.match(rest) or _POST_PM.match(rest) or _ROLE_SOON.match(rest))
+        hits = _family_hits(rest[:30].lower())
+        return bool(
+            (hits and hits[0][0] == 0) or _POST_PM.match(rest.lower()) or _ROLE_SOON.match(rest)
+        )
     return False
+
+
+_MAY_SPLIT = re.compile(r"[.!?;] | [-–—] ")
+
+
+def _n_words(text: str) -> int:
+    """Words, not counting URLs."""
+    return len(text.split()) - text.count("http") - text.count("www.")
 
 
 def _units(text: str) -> list[tuple[str, bool]]:
@@ -346,10 +415,13 @@ def _units(text: str) -> list[tuple[str, bool]]:
                 continue
         bullet = _BULLET.match(line)
         body = line[bullet.end() :] if bullet else line
-        short = len(_URL_RE.sub("", body).split()) <= 12
+        short = _n_words(body) <= 12
+        if short or not _MAY_SPLIT.search(body):
+            units.append((body, True if short else bool(bullet)))
+            continue
         for i, sent in enumerate(_SENTENCE.split(body)):
             if sent:
-                units.append((sent, (bool(bullet) and i == 0) or short))
+                units.append((sent, (bool(bullet) and i == 0) or _n_words(sent) <= 6))
     return units
 
 
@@ -357,10 +429,10 @@ def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
     """The PM title text around a mention: item text if title-like, else modifiers + head."""
     if title_like:
         item = _URL_RE.sub(" ", unit)
-        item = re.split(r"\s[-–—|]\s|:\s|\s\(\s*(?:remote|onsite|full|part|\$)|\s@\s", item)[0]
+        item = _ITEM_END.split(item, maxsplit=1)[0]
         item = item.strip(" -–—:,.;*•")
         n_words = len(item.split())
-        if (n_words <= 8 and _POST_PM.search(item)) or (
+        if (n_words <= 8 and _POST_PM.search(item.lower())) or (
             n_words <= 3 and _POST_PM_ABBR.search(item)
         ):
             return item
@@ -371,7 +443,7 @@ def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
     words = lead.split()
     keep: list[str] = []
     for w in reversed(words):
-        if re.fullmatch(_MODIFIER, w.rstrip("-"), re.IGNORECASE) and w.lower() not in {
+        if _MODIFIER_RE.fullmatch(w.rstrip("-")) and w.lower() not in {
             "a",
             "an",
             "the",
@@ -391,7 +463,7 @@ def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bo
     before, after = unit[:start], unit[end:]
     if _ATTRIBUTE_AFTER.match(after) and not (title_like and start < 3):
         return False
-    if re.search(r"(?i)(?:\bex-?|former|\bnon-)\s*$", before):
+    if _FORMER.search(before[-12:]):
         return False
     verdict = _scan_back(before)
     if verdict == "neg":
@@ -409,11 +481,13 @@ def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bo
 def _families(units: list[tuple[str, bool]]) -> set[str]:
     found: set[str] = set()
     for unit, title_like in units:
-        for m in _FAMILY_RE.finditer(unit):
-            family = m.lastgroup
-            if family is None or family in found:
+        low = unit.lower()
+        if len(low) != len(unit):
+            continue
+        for start, end, family in _family_hits(low):
+            if family in found or _HEAD_NEXT.match(unit, end):
                 continue
-            if _opening(unit, m.start(), m.end(), title_like, abbreviation=False):
+            if _opening(unit, start, end, title_like, abbreviation=False):
                 found.add(family)
     return found
 
@@ -426,16 +500,10 @@ def _header_title(units: list[tuple[str, bool]], first_line: str) -> str | None:
     candidates = []
     for i, seg in enumerate(segs):
         clean = _URL_RE.sub("", seg).strip()
-        if not clean or re.fullmatch(
-            r"(?i)(?:full[- ]?time|part[- ]?time|remote|onsite|on-site|hybrid|contract|"
-            r"intern(?:ship)?s?|visa|h1-?b|relocation)[\w ,/()&+-]*",
-            clean,
-        ):
+        if not clean or _SLOT.fullmatch(clean):
             continue
-        has_pm = bool(_POST_PM.search(clean) or _POST_PM_ABBR.search(clean))
-        has_role = has_pm or bool(
-            re.search(r"(?i)\b(?:" + _PERSON + r"|engineering|design|product management)\b", clean)
-        )
+        has_pm = bool(_POST_PM.search(clean.lower()) or _POST_PM_ABBR.search(clean))
+        has_role = has_pm or bool(_ROLE_WORD.search(clean))
         if has_role:
             candidates.append((i, has_pm, clean))
     if not candidates:
@@ -467,13 +535,28 @@ def classify_post(text: str | None) -> dict:
     units = _units(text)
     first_line = text.strip().split("\n", 1)[0]
     families = _families(units)
-    several = bool(_SEVERAL_ROLES.search(text))
+    low_text = text.lower()
+    several = any(w in low_text for w in _SEVERAL_HINTS) and bool(_SEVERAL_ROLES.search(low_text))
     titles: list[str] = []
-    if _PREFILTER.search(text):
+    if "product" in low_text or "PM" in text or "cpo" in low_text:
         for unit, title_like in units:
-            spans = [(m.start(), m.end(), False) for m in _POST_PM.finditer(unit)]
-            spans += [(m.start(), m.end(), True) for m in _POST_PM_ABBR.finditer(unit)]
-            if title_like and _bare_product(normalized_title(unit)):
+            low = unit.lower()
+            has_product = "product" in low
+            if not (has_product or "PM" in unit or "cpo" in low):
+                continue
+            spans = (
+                [(m.start(), m.end(), False) for m in _POST_PM.finditer(low)]
+                if has_product and len(low) == len(unit)
+                else []
+            )
+            if "PM" in unit:
+                spans += [(m.start(), m.end(), True) for m in _POST_PM_ABBR.finditer(unit)]
+            if (
+                has_product
+                and title_like
+                and len(low) < 80
+                and _bare_product(normalized_title(unit))
+            ):
                 titles.append(unit.strip(" -–—:,.;*•"))
             for start, end, abbr in sorted(spans):
                 if _opening(unit, start, end, title_like, abbr):
