@@ -256,7 +256,7 @@ _MODIFIER = (
     r"saas|e-?commerce|payments?|hardware|software|game|games|ux|core|first|head of|"
     r"director of|vp of|vp|[A-Z][A-Za-z0-9+#/-]*)"
 )
-_PM_PHRASE_BEFORE = re.compile(rf"(?:{_MODIFIER}[ -]){{1,3}}$")
+_NOT_MODIFIER = frozenset(("a", "an", "the", "our", "we", "i", "hiring", "is", "are"))
 _PM_SUFFIX = re.compile(r"^(?:s)?(?:\s*/\s*leads?)?(?:\s*\([^)\n]{1,40}\))?")
 # Other job families, for multi_role and for "list of roles" context. "+" adds a plural.
 FAMILY_WORDS = {
@@ -323,7 +323,11 @@ _SEVERAL_ROLES = re.compile(
     r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
-_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|//|\s·\s|\s•\s)\s*")
+_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s//\s|\s·\s|\s•\s)\s*")
+_ITEM_PUNCT = " -–—:,.;*•|+()[]!"
+_EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
+_LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
+_LABEL = re.compile(r"^\W*products?\s*:")
 _SENTENCE = re.compile(
     r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!\bst\.)"
     r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
@@ -360,9 +364,26 @@ _SLOT = re.compile(
 )
 
 
+_ASIDE = re.compile(r"\([^()]*\)|\bas well as\b|\bplus\b")
+_ITEM_BEFORE = re.compile(r"(?:^|,|/|&|\+|\band|\bor|:)\s*$")
+_ITEM_AFTER = re.compile(r"^s?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|\band\b|\bor\b|$)")
+_LIST_WORDS = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*")
+
+
+def _starts_with_roles(before: str) -> bool:
+    """The unit opens with a list of roles that the mention continues ("Engineers, PMs")."""
+    parts = [p for p in _LIST_WORDS.split(before.strip()) if p]
+    return (
+        bool(parts)
+        and _LIST_WORDS.search(before[-4:] + " ") is not None
+        and all(len(p.split()) <= 3 for p in parts)
+        and any(_family_hits(p.lower()) or _POST_PM.search(p.lower()) for p in parts)
+    )
+
+
 def _scan_back(before: str) -> str | None:
     """'cue' or 'neg' for the nearest decisive word before a mention, else None."""
-    tokens = _TOKEN.findall(before.lower())
+    tokens = _TOKEN.findall(_ASIDE.sub(" , ", before.lower()))
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
         if tok == "for":
@@ -403,7 +424,15 @@ def _n_words(text: str) -> int:
 
 def _units(text: str) -> list[tuple[str, bool]]:
     """(unit text, title_like) for a post: header segments, list items, sentences."""
-    lines = [ln.strip() for ln in text.split("\n")]
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        prev = lines[-1] if len(lines) > 1 else ""
+        # hard-wrapped paragraphs (old HN posts): a line going on in lower case
+        if line and prev and line[0].islower() and len(prev) >= 40 and prev[-1] != ":":
+            lines[-1] = f"{prev} {line}"
+        else:
+            lines.append(line)
     units: list[tuple[str, bool]] = []
     for n, line in enumerate(lines):
         if not line:
@@ -425,38 +454,34 @@ def _units(text: str) -> list[tuple[str, bool]]:
     return units
 
 
+def _clean_item(text: str) -> str:
+    """A list item or header segment without URLs, places, pay and punctuation around."""
+    item = _ITEM_END.split(_URL_RE.sub(" ", text), maxsplit=1)[0]
+    return _EMPTY_PARENS.sub("", item).strip(_ITEM_PUNCT)
+
+
 def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
     """The PM title text around a mention: item text if title-like, else modifiers + head."""
+    head = unit[start:end]
     if title_like:
-        item = _URL_RE.sub(" ", unit)
-        item = _ITEM_END.split(item, maxsplit=1)[0]
-        item = item.strip(" -–—:,.;*•")
+        item = _clean_item(unit)
+        if len(item.split()) > 4:
+            pieces = [p.strip(_ITEM_PUNCT) for p in _LIST_PIECES.split(item)]
+            item = next((p for p in pieces if head in p), item)
         n_words = len(item.split())
-        if (n_words <= 8 and _POST_PM.search(item.lower())) or (
-            n_words <= 3 and _POST_PM_ABBR.search(item)
+        if head in item and (
+            (n_words <= 8 and _POST_PM.search(item.lower()))
+            or (n_words <= 3 and _POST_PM_ABBR.search(item))
         ):
             return item
-    before = unit[:start]
-    pre = _PM_PHRASE_BEFORE.search(before)
-    lead = pre.group(0) if pre else ""
-    # keep only modifier words after the last sentence-ish break
-    words = lead.split()
     keep: list[str] = []
-    for w in reversed(words):
-        if _MODIFIER_RE.fullmatch(w.rstrip("-")) and w.lower() not in {
-            "a",
-            "an",
-            "the",
-            "our",
-            "we",
-            "i",
-        }:
-            keep.insert(0, w)
+    for word in reversed(unit[:start].split()[-3:]):
+        if _MODIFIER_RE.fullmatch(word.rstrip("-")) and word.lower() not in _NOT_MODIFIER:
+            keep.insert(0, word)
         else:
             break
     suffix = _PM_SUFFIX.match(unit[end:])
-    tail = suffix.group(0) if suffix else ""
-    return " ".join([*keep, unit[start:end] + tail]).strip()
+    return " ".join([*keep, head + (suffix.group(0) if suffix else "")]).strip()
 
 
 def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bool) -> bool:
@@ -474,8 +499,9 @@ def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bo
         return _in_role_list(before, after) or title_like
     if title_like:
         near_start = len(_TOKEN.findall(before.lower())) <= 5
-        return near_start or _in_role_list(before, after)
-    return _in_role_list(before, after) and len(unit.split()) <= 14
+        own_item = bool(_ITEM_BEFORE.search(before) and _ITEM_AFTER.match(after))
+        return near_start or own_item or _in_role_list(before, after)
+    return _in_role_list(before, after) and (len(unit.split()) <= 14 or _starts_with_roles(before))
 
 
 def _families(units: list[tuple[str, bool]]) -> set[str]:
@@ -500,7 +526,7 @@ def _header_title(units: list[tuple[str, bool]], first_line: str) -> str | None:
     candidates = []
     for i, seg in enumerate(segs):
         clean = _URL_RE.sub("", seg).strip()
-        if not clean or _SLOT.fullmatch(clean):
+        if not clean or _SLOT.fullmatch(clean) or len(clean.split()) > 12:
             continue
         has_pm = bool(_POST_PM.search(clean.lower()) or _POST_PM_ABBR.search(clean))
         has_role = has_pm or bool(_ROLE_WORD.search(clean))
@@ -555,9 +581,10 @@ def classify_post(text: str | None) -> dict:
                 has_product
                 and title_like
                 and len(low) < 80
+                and not _LABEL.match(low)
                 and _bare_product(normalized_title(unit))
             ):
-                titles.append(unit.strip(" -–—:,.;*•"))
+                titles.append(_clean_item(unit))
             for start, end, abbr in sorted(spans):
                 if _opening(unit, start, end, title_like, abbr):
                     titles.append(_title_as_written(unit, start, end, title_like))
