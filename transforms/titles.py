@@ -324,7 +324,7 @@ _SEVERAL_ROLES = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
 _HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s//\s|\s·\s|\s•\s)\s*")
-_ITEM_PUNCT = " -–—:,.;*•|+()[]!"
+_ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
 _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
 _LABEL = re.compile(r"^\W*products?\s*:")
@@ -343,8 +343,8 @@ _ROLE_SOON = re.compile(
 )
 # A role word followed by one of these is its modifier ("Support Engineer").
 _HEAD_NEXT = re.compile(
-    r"\s*(?:/\s*)?(?:engineers?|developers?|designers?|managers?|specialists?|architects?|"
-    r"analysts?|scientists?|leads?|leaders?|writers?|researchers?)\b",
+    r"\s*(?:/\s*)?(?:engineers?|developers?|designers?|architects?|analysts?|scientists?|"
+    r"writers?|researchers?)\b",
     re.IGNORECASE,
 )
 _PM_URL = re.compile(
@@ -457,7 +457,10 @@ def _units(text: str) -> list[tuple[str, bool]]:
 def _clean_item(text: str) -> str:
     """A list item or header segment without URLs, places, pay and punctuation around."""
     item = _ITEM_END.split(_URL_RE.sub(" ", text), maxsplit=1)[0]
-    return _EMPTY_PARENS.sub("", item).strip(_ITEM_PUNCT)
+    item = _EMPTY_PARENS.sub("", item).strip(_ITEM_PUNCT)
+    if item.count("(") > item.count(")"):
+        item = item.rsplit("(", 1)[0] if item.endswith("(") else item + ")"
+    return item.lstrip(")").strip(_ITEM_PUNCT)
 
 
 def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
@@ -465,7 +468,7 @@ def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
     head = unit[start:end]
     if title_like:
         item = _clean_item(unit)
-        if len(item.split()) > 4:
+        if _LIST_PIECES.search(item):
             pieces = [p.strip(_ITEM_PUNCT) for p in _LIST_PIECES.split(item)]
             item = next((p for p in pieces if head in p), item)
         n_words = len(item.split())

@@ -1,0 +1,196 @@
+import polars as pl
+import pytest
+
+from transforms.titles import classify_post, classify_title, post_roles, title_roles
+
+
+@pytest.mark.parametrize(
+    ("title", "role", "seniority"),
+    [
+        # the PM family and each seniority rung
+        ("Product Manager Intern", "pm", "intern"),
+        ("Associate Product Manager", "pm", "associate"),
+        ("APM, Payments", "pm", "associate"),
+        ("Junior Product Manager", "pm", "associate"),
+        ("Product Manager, Fintech", "pm", "mid"),
+        ("Product Manager II", "pm", "mid"),
+        ("Founding Product Manager", "pm", "mid"),
+        ("Technical Product Manager", "pm", "mid"),
+        ("Product Management", "pm", "mid"),
+        ("Sr. Product Manager", "pm", "senior"),
+        ("Product Manager (Sr)", "pm", "senior"),
+        ("Senior PM, Storage", "pm", "senior"),
+        ("Senior/Staff Product Manager, AI", "pm", "senior"),  # alternatives: the lower rung
+        ("Principal Product Manager", "pm", "lead"),
+        ("Staff Product Manager", "pm", "lead"),
+        ("Product Lead", "pm", "lead"),
+        ("Product Growth Lead", "pm", "lead"),
+        ("Group Product Manager - Monetization", "pm", "group"),
+        ("Director of Product", "pm", "director"),
+        ("Sr Director of Product, Value Based Care Apps", "pm", "director"),
+        ("Head of Product", "pm", "vp"),
+        ("VP of Product Management", "pm", "vp"),
+        ("Head of Product & Engineering", "pm", "vp"),
+        ("Chief Product Officer", "pm", "cpo"),
+        ("Product", "pm", "mid"),
+        ("Various Engineering, Product, Machine Learning, Analytics roles", "pm", "mid"),
+        ("EdTech Product/Sales Manager", "pm", "mid"),
+        # product owner, kept apart
+        ("Product Owner", "product_owner", "mid"),
+        ("Senior Technical Product Owner", "product_owner", "senior"),
+        # look-alikes
+        ("Product Marketing Manager", "not_pm", None),
+        ("Head of Product Marketing", "not_pm", None),
+        ("Product Designer", "not_pm", None),
+        ("Product Design Lead", "not_pm", None),
+        ("Director, Product Design", "not_pm", None),
+        ("Senior Product Engineer", "not_pm", None),
+        ("Software Engineer, Product", "not_pm", None),
+        ("Product Analyst", "not_pm", None),
+        ("Product Operations Lead", "not_pm", None),
+        ("Program Manager", "not_pm", None),
+        ("Technical Program Manager (TPM)", "not_pm", None),
+        ("Project Manager (PM)", "not_pm", None),
+        ("Engineering Manager", "not_pm", None),
+        ("Chief of Staff", "not_pm", None),
+        ("Product Strategy", "not_pm", None),
+        ("Data Platform Owner", "not_pm", None),
+        ("", "not_pm", None),
+        (None, "not_pm", None),
+    ],
+)
+def test_classify_title(title: str | None, role: str, seniority: str | None) -> None:
+    assert classify_title(title) == (role, seniority)
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        (["Senior Product Manager"], [("pm", "senior")]),
+        (["Product Designer", None], [("not_pm", None), ("not_pm", None)]),
+        (["Agile Product Owner", "VP Product"], [("product_owner", "mid"), ("pm", "vp")]),
+    ],
+)
+def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
+    frame = pl.LazyFrame({"posting_id": [f"gh:{i}" for i in range(len(titles))], "title": titles})
+    got = title_roles(frame).collect()
+    assert got.columns == ["posting_id", "title", "role", "seniority"]
+    assert got.select("role", "seniority").rows() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "is_pm", "seniority", "multi_role"),
+    [
+        # header line segments
+        ("Acme | Senior Product Manager | NYC | ONSITE\nWe build tools.", True, "senior", False),
+        ("Acme | Engineers, Designers, Product Managers | Remote", True, "mid", True),
+        ("Acme | Software Engineering & Product Management | Berlin", True, "mid", True),
+        # bullet lists of roles, and a URL naming the role
+        ("Acme - Boston\nOpen roles:\n- Backend Engineer\n- Head of Product", True, "vp", True),
+        (
+            "Acme | Amsterdam\n• Senior Product Manager - http://jobs.acme.com/product-manager",
+            True,
+            "senior",
+            False,
+        ),
+        # hiring sentences, plural forms
+        (
+            "Acme, NYC.\nWe're hiring developers, product managers and UX designers.",
+            True,
+            "mid",
+            True,
+        ),
+        ("Acme | SF\nWe are looking for a Product Manager to own our roadmap.", True, "mid", False),
+        # passing mentions are not openings
+        (
+            "Acme | Backend Engineer | SF\nYou will work closely with our product managers.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Frontend Developer | NYC\nAcme was founded by a former product manager at "
+            "Google. Our product team ships weekly.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Data Engineer | London\nYou'll partner with the Head of Product and report "
+            "to the CTO.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Backend Engineer\nRequirements:\n- 3+ years of product management experience",
+            False,
+            None,
+            False,
+        ),
+        # look-alikes in the header
+        ("Acme | Product Designer, Product Marketing Manager | Remote", False, None, True),
+        ("Acme | Technical Program Manager | Seattle", False, None, False),
+        # several kinds of roles without a PM
+        (
+            "Acme | Remote\nWe're hiring a Rails engineer, a designer and a recruiter.",
+            False,
+            None,
+            True,
+        ),
+        ("Acme | Remote | Multiple roles\nSee acme.com/jobs.", False, None, True),
+        ("", False, None, False),
+        (None, False, None, False),
+    ],
+)
+def test_classify_post(
+    text: str | None, is_pm: bool, seniority: str | None, multi_role: bool
+) -> None:
+    got = classify_post(text)
+    assert (got["is_pm"], got["seniority"], got["multi_role"]) == (is_pm, seniority, multi_role)
+    assert (got["role"] != "not_pm") == is_pm
+    assert bool(got["pm_titles"]) == is_pm
+
+
+@pytest.mark.parametrize(
+    ("text", "pm_titles", "title"),
+    [
+        (
+            "Acme | Product Manager, Data Scientist | NYC",
+            ["Product Manager"],
+            "Product Manager, Data Scientist",
+        ),
+        (
+            "Acme | NYC\nRoles:\n* Product Manager (Game Experience): https://acme.com/1",
+            ["Product Manager (Game Experience)"],
+            "Product Manager (Game Experience)",
+        ),
+        ("Acme | Backend Engineer | NYC", [], "Backend Engineer"),
+        ("We build things and are always happy to chat.", [], None),
+    ],
+)
+def test_classify_post_titles(text: str, pm_titles: list[str], title: str | None) -> None:
+    got = classify_post(text)
+    assert got["pm_titles"] == pm_titles
+    assert got["title"] == title
+
+
+def test_post_roles_adds_columns() -> None:
+    frame = pl.LazyFrame(
+        {
+            "posting_id": ["hn:1", "hn:2", "hn:3"],
+            "description_text": [
+                "Acme | Product Owner, QA Engineer | Remote",
+                "Acme | Backend Engineer | NYC\nYou will work with our PMs.",
+                None,
+            ],
+        }
+    )
+    got = post_roles(frame).collect()
+    assert got.select("is_pm", "role", "seniority", "pm_titles", "multi_role").rows() == [
+        (True, "product_owner", "mid", ["Product Owner"], True),
+        (False, "not_pm", None, [], False),
+        (False, "not_pm", None, [], False),
+    ]
+    assert got["header_title"].to_list() == ["Product Owner, QA Engineer", "Backend Engineer", None]
+    assert got.schema["pm_titles"] == pl.List(pl.String)
