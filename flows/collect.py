@@ -21,6 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.ingest import (
     COUNT_KEYS,
+    add_counts,
     current_run_id,
     record_finish,
     record_start,
@@ -38,6 +39,7 @@ from warehouse import sources as ws
 
 WORKERS = int(os.environ.get("PMPULSE_COLLECT_WORKERS", "8"))
 HN_BOARD = hn_api.WHOISHIRING
+HN_BATCH_ROWS = int(os.environ.get("PMPULSE_HN_BATCH_ROWS", "20000"))  # postings per HN load
 
 
 def _task_options(name: str | None, url: str) -> dict:
@@ -98,21 +100,32 @@ def _hn_state(db_path: str) -> tuple[dict[int, dict], dict[int, set[int]]]:
         return threads, ws.hn_seen_items(wh, open_ids)
 
 
-def _collect_hn(client: HttpClient, db_path: str, since: date) -> dict:
-    """Discover threads, read the unfinished ones concurrently; results for bookkeeping."""
+def _store(db_path: str, run_id: str, rows: list[dict], bad: list[dict], totals: dict) -> None:
+    """Normalize and load through the ingest flow's one write path; add up its counts."""
+    add_counts(totals, store_parsed(db_path, parsed_frame(rows), quarantine_frame(bad), run_id))
+
+
+def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, totals: dict) -> dict:
+    """Discover threads, read the unfinished ones concurrently, load them in batches.
+
+    Each batch is loaded and its crawl state saved before the next, so a long backfill keeps
+    memory bounded and resumes where it stopped if interrupted.
+    """
     bases = {"hn": api_base("hn"), "search": api_base("hn_search")}
     known, seen = _hn_state(db_path)
-    out: dict = {"threads": [], "results": [], "errors": [], "failed": None, "requests": 0}
+    tally: dict = {"found": 0, "read": 0, "postings_seen": 0, "quarantined": 0, "failed_items": 0,
+                   "errors": [], "requests": 0, "failed": None}  # fmt: skip
     try:
         found = find_hn_threads.with_options(**_task_options(None, bases["search"])).submit(
             client, bases["search"], since
         )
         threads = found.result()
     except Exception as exc:
-        out["failed"] = f"thread search failed: {getattr(exc, 'reason', exc)}"
-        out["errors"] = list(getattr(exc, "errors", None) or [str(exc)])
-        return out
+        tally["failed"] = f"thread search failed: {getattr(exc, 'reason', exc)}"
+        tally["errors"] = list(getattr(exc, "errors", None) or [str(exc)])
+        return tally
     todo = [t for t in threads if not (known.get(t.thread_id) or {}).get("backfilled")]
+    tally["found"], tally["read"] = len(threads), len(todo)
     futures = [
         (t, read_hn_thread.with_options(**_task_options(f"hn-{t.month:%Y-%m}", bases["hn"])).submit(
             client, bases["hn"], t, seen.get(t.thread_id, set())
@@ -120,33 +133,72 @@ def _collect_hn(client: HttpClient, db_path: str, since: date) -> dict:
         for t in todo
     ]  # fmt: skip
     today = datetime.now(UTC).date()
+    batch: list[hn_api.ThreadResult] = []
+
+    def flush() -> None:
+        rows = [row for r in batch for row in r.rows]
+        bad = [q for r in batch for q in r.quarantined]
+        _store(db_path, run_id, rows, bad, totals)
+        state = [
+            {
+                "thread_id": r.thread.thread_id,
+                "month": r.thread.month,
+                "title": r.thread.title,
+                "author": r.thread.author,
+                "kids_known": r.kids,
+                "backfilled": r.complete and hn_api.month_is_over(r.thread.month, today),
+            }
+            for r in batch
+        ]
+        with db.connect(db_path) as wh:
+            ws.save_hn_state(wh, state, [i for r in batch for i in r.items], datetime.now(UTC))
+        batch.clear()
+
     for thread, future in futures:
         future.wait()
         if future.state.is_failed():
-            out["errors"].append(f"thread {thread.thread_id}: {future.state.message}")
+            tally["errors"].append(f"thread {thread.thread_id}: {future.state.message}")
+            tally["failed_items"] += 1
             continue
         result: hn_api.ThreadResult = future.result()
-        out["results"].append(result)
-        out["threads"].append(
-            {
-                "thread_id": thread.thread_id,
-                "month": thread.month,
-                "title": thread.title,
-                "author": thread.author,
-                "kids_known": result.kids,
-                "backfilled": result.complete and hn_api.month_is_over(thread.month, today),
-            }
-        )
-    out["found"] = len(threads)
-    out["read"] = len(todo)
-    return out
+        tally["postings_seen"] += len(result.rows)
+        tally["quarantined"] += len(result.quarantined)
+        tally["failed_items"] += result.failed
+        tally["errors"].extend(result.errors)
+        tally["requests"] += result.requests
+        batch.append(result)
+        if sum(len(r.rows) for r in batch) >= HN_BATCH_ROWS:
+            flush()
+    if batch:
+        flush()
+    return tally
 
 
-def _book(db_path: str, run_id: str, boards: list[BoardResult], hn: dict | None) -> dict:
-    """Health, closing/reopening and HN state, after the postings load."""
+def _hn_health(run_id: str, tally: dict) -> dict:
+    failed = tally["failed_items"]
+    status = "failed" if tally["failed"] else "partial" if failed else "ok"
+    reason = tally["failed"] or (
+        f"{failed} comments or threads could not be fetched (retried next run)" if failed else None
+    )
+    return {
+        "run_id": run_id,
+        "source": "hn",
+        "board": HN_BOARD,
+        "status": status,
+        "http_errors": len(tally["errors"]),
+        "requests": tally["requests"],
+        "postings_seen": tally["postings_seen"],
+        "quarantined": tally["quarantined"],
+        "reason": reason,
+        "at": datetime.now(UTC),
+    }
+
+
+def _book_boards(db_path: str, run_id: str, boards: list[BoardResult]) -> tuple[list, dict]:
+    """Close/reopen postings of completely fetched boards, flag sudden empties: health rows."""
     now = datetime.now(UTC)
     health = []
-    totals = {"closed": 0, "reopened": 0, "flagged": 0, "failed": 0}
+    totals = {"closed": 0, "reopened": 0}
     with db.connect(db_path) as wh:
         for r in boards:
             closed = reopened = 0
@@ -164,8 +216,6 @@ def _book(db_path: str, run_id: str, boards: list[BoardResult], hn: dict | None)
                     closed, reopened = ws.sync_board(wh, r.source, r.board, seen, now)
             totals["closed"] += closed
             totals["reopened"] += reopened
-            totals["flagged"] += status == "flagged"
-            totals["failed"] += status == "failed"
             health.append(
                 {
                     "run_id": run_id,
@@ -182,39 +232,7 @@ def _book(db_path: str, run_id: str, boards: list[BoardResult], hn: dict | None)
                     "at": now,
                 }
             )
-        if hn is not None:
-            results = hn["results"]
-            failed_items = sum(r.failed for r in results)
-            status = "failed" if hn["failed"] else "partial" if failed_items else "ok"
-            reason = hn["failed"] or (
-                f"{failed_items} comments could not be fetched (retried next run)"
-                if failed_items
-                else None
-            )
-            if hn["errors"] and not hn["failed"] and not failed_items:
-                reason = f"{len(hn['errors'])} errors: {hn['errors'][0]}"
-            totals["failed"] += status == "failed"
-            health.append(
-                {
-                    "run_id": run_id,
-                    "source": "hn",
-                    "board": HN_BOARD,
-                    "status": status,
-                    "http_errors": len(hn["errors"]) + sum(len(r.errors) for r in results),
-                    "requests": sum(r.requests for r in results),
-                    "postings_seen": sum(len(r.rows) for r in results),
-                    "quarantined": sum(len(r.quarantined) for r in results),
-                    "closed": 0,
-                    "reopened": 0,
-                    "reason": reason,
-                    "at": now,
-                }
-            )
-            items = [i for r in results for i in r.items]
-            ws.save_hn_state(wh, hn["threads"], items, now)
-        ws.record_health(wh, health)
-    return {**totals, "health": [{k: h[k] for k in ("source", "board", "status", "reason")}
-                                 for h in health if h["status"] != "ok"]}  # fmt: skip
+    return health, totals
 
 
 @flow(name="collect", task_runner=ThreadPoolTaskRunner(max_workers=WORKERS))
@@ -223,6 +241,7 @@ def collect(db_path: str, sources: list[str] | None = None, boards_file: str | N
 
     sources: `--source` specs (`greenhouse:TOKEN`, `lever:SITE`, `ashby:NAME`, `hn`,
     `jsonld:URL`); None: every source of the boards file (default: flows/sources/boards.toml).
+    Every database write happens here, in the flow, one after another (one writer).
     """
     run_id = current_run_id()
     started = datetime.now(UTC)
@@ -231,19 +250,15 @@ def collect(db_path: str, sources: list[str] | None = None, boards_file: str | N
     settings = HttpSettings.from_env()
     if settings.cache_dir is None:
         settings = HttpSettings.from_env(cache_dir=Path(db_path).parent / "http-cache")
+    summary: dict = {"sources": [str(s) for s in specs], **dict.fromkeys(COUNT_KEYS, 0)}
     try:
         with HttpClient(settings) as client:
+            say(f"collecting {len(specs)} sources")
             futures = []
             for spec in (s for s in specs if s.kind != "hn"):
                 base = api_base(spec.kind) if spec.kind != "jsonld" else spec.name or ""
                 task_ = fetch_board.with_options(**_task_options(str(spec), base))
                 futures.append((spec, task_.submit(client, spec, base)))
-            say(f"collecting {len(specs)} sources")
-            hn = (
-                _collect_hn(client, db_path, hn_since)
-                if any(s.kind == "hn" for s in specs)
-                else None
-            )
             boards: list[BoardResult] = []
             for spec, future in futures:
                 future.wait()
@@ -252,20 +267,28 @@ def collect(db_path: str, sources: list[str] | None = None, boards_file: str | N
                     boards.append(BoardResult(spec.kind, spec.name or "", "failed", reason=reason))
                 else:
                     boards.append(future.result())
-        rows = [row for b in boards for row in b.rows]
-        bad = [q for b in boards for q in b.quarantined]
-        if hn is not None:
-            rows += [row for r in hn["results"] for row in r.rows]
-            bad += [q for r in hn["results"] for q in r.quarantined]
-        summary: dict = {"sources": [str(s) for s in specs], **dict.fromkeys(COUNT_KEYS, 0)}
-        summary.update(store_parsed(db_path, parsed_frame(rows), quarantine_frame(bad), run_id))
-        summary.update(_book(db_path, run_id, boards, hn))
-        if hn is not None:
-            summary["hn_threads_found"] = hn.get("found", 0)
-            summary["hn_threads_read"] = hn.get("read", 0)
-        summary["boards_ok"] = sum(b.status == "ok" for b in boards)
+            rows = [row for b in boards for row in b.rows]
+            bad = [q for b in boards for q in b.quarantined]
+            _store(db_path, run_id, rows, bad, summary)
+            health, closing = _book_boards(db_path, run_id, boards)
+            summary.update(closing)
+            if any(s.kind == "hn" for s in specs):
+                tally = _collect_hn(client, db_path, run_id, hn_since, summary)
+                health.append(_hn_health(run_id, tally))
+                summary["hn_threads_found"] = tally["found"]
+                summary["hn_threads_read"] = tally["read"]
+            summary["http_requests"] = client.requests_made
+        with db.connect(db_path) as wh:
+            ws.record_health(wh, health)
+        summary["boards_ok"] = sum(h["status"] == "ok" for h in health)
+        summary["failed"] = sum(h["status"] == "failed" for h in health)
+        summary["flagged"] = sum(h["status"] == "flagged" for h in health)
         summary["boards_not_modified"] = sum(b.not_modified for b in boards)
-        summary["http_requests"] = client.requests_made
+        summary["health"] = [
+            {k: h[k] for k in ("source", "board", "status", "reason")}
+            for h in health
+            if h["status"] != "ok"
+        ]
         summary.update({"warehouse": warehouse_totals(db_path), "run_id": run_id})
         summary["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 2)
     except BaseException as exc:

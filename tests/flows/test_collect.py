@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from http_replay import ReplayServer, Reply, hn_runs, route_hn
 
+from flows import cli
 from flows.collect import collect
 from flows.ingest import ingest
 from flows.sources import hn_api
@@ -180,24 +181,50 @@ def test_hn_replay_gives_the_same_postings_as_the_file_ingest(
     assert (again["new"], again["hn_threads_read"]) == (0, 0)
 
 
-def test_hn_reads_only_new_comments_of_an_open_thread(replay, shared_data, tmp_path,
-                                                      prefect_harness):  # fmt: skip
+def test_hn_reads_only_new_comments_and_retries_faults(
+    replay, shared_data, tmp_path, prefect_harness
+):
     run = hn_runs(shared_data / "hn" / "2026", ["2026-05-05.json.gz"])[0]
-    now = datetime.now(UTC)
-    title = f"Ask HN: Who is hiring? ({now:%B %Y})"  # this month: the thread is still open
+    title = f"Ask HN: Who is hiring? ({datetime.now(UTC):%B %Y})"  # this month: still open
     jobs = [j for j in run["jobs"] if j.get("source") != "direct"][:6]
     thread = {"who_is_hiring_thread_id": 99, "who_is_hiring_thread_title": title}
     open_run = {**run, "sources": thread, "jobs": jobs[:4]}
     _route_hn_replay(replay, [open_run])
+    replay.route(f"/hn/v0/item/{jobs[1]['id']}.json", Reply(200, b'{"id": 1, "te'))
+    replay.route(f"/hn/v0/item/{jobs[2]['id']}.json", Reply(503))
     path = str(tmp_path / "w.duckdb")
     first = collect(path, sources=["hn"])
-    assert first["new"] == 4
+    assert first["new"] == 2  # the malformed and the unavailable comment are not lost...
+    assert replay.hits(f"/hn/v0/item/{jobs[2]['id']}.json") == 5  # ...503 retried 4 times
+    with db.connect(path, read_only=True) as wh:
+        assert wh.scalar("SELECT count(*) FROM hn_items") == 2  # ...nor marked as fetched
+        reason = wh.scalar("SELECT reason FROM quarantine WHERE source = 'hn'")
+        status = wh.scalar("SELECT status FROM source_health WHERE run_id = ?", [first["run_id"]])
+    assert reason.startswith("malformed JSON from the HN item API")
+    assert status == "partial"
 
-    _route_hn_replay(replay, [{**open_run, "jobs": jobs}])  # two new comments
+    _route_hn_replay(replay, [{**open_run, "jobs": jobs}])  # repaired, and two new comments
     before = replay.hits("/hn/v0/item/")
     second = collect(path, sources=["hn"])
-    assert second["new"] == 2
-    assert replay.hits("/hn/v0/item/") - before == 3  # the thread + the two new comments
+    assert second["new"] == 4
+    assert replay.hits("/hn/v0/item/") - before == 5  # the thread + 2 retried + 2 new comments
     with db.connect(path, read_only=True) as wh:
         assert wh.scalar("SELECT backfilled FROM hn_threads WHERE thread_id = 99") is False
         assert wh.count("hn_items") == 6
+        assert wh.count("postings") == 6
+
+
+def test_cli_collect_refuses_unknown_sources_and_runs_named_ones(replay, tmp_path, capsys,
+                                                                prefect_harness):  # fmt: skip
+    assert cli.main(["collect", "--source", "workday:acme"]) == 2
+    assert "unknown source" in capsys.readouterr().err
+    path = tmp_path / "cli.duckdb"
+    code = cli.main(["collect", "--source", "ashby:ramp", "--source", "lever:spotify",
+                     "--db", str(path)])  # fmt: skip
+    assert code == 0
+    with db.connect(path, read_only=True) as wh:
+        assert sorted(wh.query("SELECT DISTINCT source FROM postings")["source"]) == [
+            "ashby",
+            "lever",
+        ]
+    assert replay.hits("/gh/") == 0  # exactly the named sources
