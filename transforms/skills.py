@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -103,9 +103,6 @@ class Taxonomy:
 
 
 # -- alias patterns ----------------------------------------------------------------------------
-_GROUP = re.compile(r"[{\[]")
-
-
 def expand_pattern(pattern: str) -> list[str]:
     """All surface forms of an alias pattern: `{a|b}` picks one, `[x]` is optional; nestable.
 
@@ -158,26 +155,31 @@ def _parse(s: str, i: int, close: str | None) -> tuple[list[list[str]], int]:
     return parts, i
 
 
-_SCAN_TABLE = str.maketrans(
-    {
-        "-": " ",
-        "\u2010": " ",
-        "\u2011": " ",
-        "\u2013": " ",
-        "\u2014": " ",
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u00a0": " ",
-    }
-)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+_NON_WORD = re.compile(r"[^\w+#]|_")
+
+
+def context_text(text: str) -> str:
+    """Lower-cased, curly quotes straight: what the context rules read (same length)."""
+    low = text.lower()
+    if len(low) != len(text):  # rare: a character whose lower case is longer (e.g. 'İ')
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.translate(_QUOTES)
 
 
 def scan_text(text: str) -> str:
-    """Lower-case, hyphens/dashes to spaces, curly quotes straight: same length as `text`."""
-    low = text.lower()
-    if len(low) != len(text):  # rare: a character whose lower case is longer (e.g. 'İ')
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return low.translate(_SCAN_TABLE)
+    """What the automaton reads: `context_text` with every character other than a letter,
+    digit, '+' or '#' turned into a space, padded with one space at each end.
+
+    Keys are normalized the same way and padded too, so every automaton hit sits on word
+    boundaries by construction ("sql" never fires inside "nosql"); offset i of the text is
+    offset i + 1 here.
+    """
+    return f" {_NON_WORD.sub(' ', context_text(text))} "
+
+
+def _key(form: str) -> str:
+    return scan_text(form)
 
 
 def _plural(form: str) -> str | None:
@@ -194,16 +196,175 @@ def _plural(form: str) -> str | None:
 
 
 def surface_forms(pattern: str, match: str = "word") -> list[str]:
-    """Scan-ready keys for one alias: expanded, normalized like `scan_text`, plus plurals."""
-    keys = []
+    """The written forms of one alias: expanded, lower-cased, plus plurals for `word`."""
+    forms = []
     for form in expand_pattern(pattern):
-        key = " ".join(scan_text(form).split())
-        keys.append(key)
+        form = form if match == "case" else form.lower()
+        forms.append(form)
         if match == "word":
-            plural = _plural(key)
+            plural = _plural(form)
             if plural:
-                keys.append(plural)
-    return list(dict.fromkeys(keys))
+                forms.append(plural)
+    return list(dict.fromkeys(forms))
+
+
+# -- cue words ---------------------------------------------------------------------------------
+# Words the context rules look for are found by the same automaton pass as the skills (one
+# scan per posting), each with a kind bit; rules then only bisect sorted position lists.
+ROLE, PM, STRONG, WEAK, NEG, HIRE, GENERIC, NOT_DEMAND = (1 << i for i in range(8))
+_S = "{|s}"
+CUE_PATTERNS: dict[int, tuple[str, ...]] = {
+    ROLE: (
+        f"engineer{_S}",
+        "eng",
+        f"developer{_S}",
+        "dev",
+        "devs",
+        f"designer{_S}",
+        f"scientist{_S}",
+        f"analyst{_S}",
+        f"architect{_S}",
+        "devops",
+        "sre",
+        "sres",
+        f"researcher{_S}",
+        f"recruiter{_S}",
+        f"marketer{_S}",
+        f"programmer{_S}",
+        f"technologist{_S}",
+        f"administrator{_S}",
+        f"admin{_S}",
+        f"technician{_S}",
+        f"writer{_S}",
+        f"account executive{_S}",
+        f"sales rep{_S}",
+        f"representative{_S}",
+        f"accountant{_S}",
+        "counsel",
+        "cto",
+        "ctos",
+        f"tester{_S}",
+        f"intern{_S}",
+        f"specialist{_S}",
+        f"engineering manager{_S}",
+        "head of engineering",
+        "vp of engineering",
+        f"hacker{_S}",
+    ),
+    PM: (
+        "product manager{|s|ment}",
+        f"product owner{_S}",
+        f"product lead{_S}",
+        "head of product",
+        "pm",
+        "pms",
+        f"product director{_S}",
+        "director of product",
+        "vp{|,} product",
+        "vp of product",
+        "cpo",
+        "chief product officer",
+        "product {person|people}",
+        f"product role{_S}",
+    ),
+    STRONG: (
+        "you",
+        "your",
+        "yourself",
+        f"candidate{_S}",
+        f"applicant{_S}",
+        "ability",
+        "abilities",
+        "able to",
+        f"skill{_S}",
+        "skilled",
+        "must",
+        "should",
+        "required",
+        "require{|s}",
+        f"requirement{_S}",
+        "preferred",
+        "plus",
+        "bonus",
+        "ideal",
+        "ideally",
+        "someone",
+        "somebody",
+        "a person",
+        "who {can|has|have|knows}",
+        "need{|s|ed}",
+        "responsibilit{y|ies}",
+        "be responsible",
+        "knowledge",
+        "familiar",
+        "familiarity",
+        "background",
+        "expertise",
+        "proven",
+        "track record",
+        "degree",
+        "understanding",
+        "proficient",
+        "proficiency",
+        "comfortable",
+        f"qualification{_S}",
+        "experienced",
+        "experience {in|with|of|working|building|managing|leading|developing|as|designing|"
+        "running|shipping|using|doing|at|on|from|writing|creating|driving}",
+    ),
+    WEAK: ("looking for", "look for", "seeking", "seek", "seeks", "hiring", "hire", "wanted"),
+    NEG: (
+        "not",
+        "no",
+        "never",
+        "nor",
+        "without",
+        "non",
+        "{don|doesn|aren|isn|won|can|shouldn|wouldn|couldn|didn|haven|hasn|weren|wasn} t",
+    ),
+    HIRE: (
+        "hiring",
+        "looking for",
+        "seeking",
+        "seek",
+        "seeks",
+        "searching for",
+        "recruiting",
+        "opening{|s} for",
+        "position{|s} {for|including}",
+        "role{|s} {for|including}",
+        "open {role|roles|position|positions}",
+    ),
+    GENERIC: ("positions", "roles", "openings", "internships", "people", "talent"),
+    NOT_DEMAND: (
+        "also {hiring|looking|seeking|need|have openings}",
+        "interview {process|loop}",
+        "phone screen",
+        "onsite interview",
+        "take home",
+        "coding {test|task|challenge|exercise|interview}",
+    ),
+}
+
+
+CUE_ROLE_RX = (
+    r"(?:engineers?|eng|developers?|devs?|designers?|scientists?|analysts?|architects?|"
+    r"devops|sres?|researchers?|recruiters?|marketers?|programmers?|technologists?|"
+    r"administrators?|admins?|technicians?|writers?|account executives?|sales reps?|"
+    r"representatives?|accountants?|counsel|ctos?|testers?|interns?|specialists?|"
+    r"engineering managers?|head of engineering|vp of engineering|hackers?)"
+)
+
+
+def cue_keys() -> dict[str, int]:
+    """Scan key -> kind bits, for every cue word."""
+    keys: dict[str, int] = {}
+    for kind, patterns in CUE_PATTERNS.items():
+        for pattern in patterns:
+            for form in expand_pattern(pattern):
+                key = _key(form)
+                keys[key] = keys.get(key, 0) | kind
+    return keys
 
 
 # -- the matcher -------------------------------------------------------------------------------
@@ -214,14 +375,19 @@ class Matcher(NamedTuple):
     categories: list[str]
     names: list[str]
     headline: list[bool]
-    title_bearing: list[bool]  # surface form names a PM title ("technical product manager")
 
 
 def build_matcher(taxonomy: Taxonomy) -> Matcher:
-    """Aho-Corasick automaton over every surface form; values (length, skill index, flags)."""
+    """Aho-Corasick automaton over every surface form.
+
+    Value per key: (key length, skill index or -1, title-bearing, check, cue bits) where
+    `check` is the form the original text must equal (case-sensitive aliases) or equal
+    lower-cased (forms that begin or end with punctuation, like ".net" or "aha!"), else None;
+    cue bits mark the words the context rules look for (`CUE_PATTERNS`).
+    """
     skills = taxonomy.skills
     index = {sid: i for i, sid in enumerate(skills["skill_id"].to_list())}
-    automaton = ahocorasick.Automaton()
+    entries: dict[str, list] = {}  # key -> [skill index, title, check, cue bits]
     owner: dict[str, str] = {}
     conflicts = []
     for sid, pattern, match in taxonomy.aliases.select("skill_id", "alias", "match").iter_rows():
@@ -230,18 +396,29 @@ def build_matcher(taxonomy: Taxonomy) -> Matcher:
         match = match or "word"
         if match not in MATCH_MODES:
             raise TaxonomyError(f"alias {pattern!r}: match must be one of {MATCH_MODES}")
-        forms = expand_pattern(pattern) if match == "case" else surface_forms(pattern, match)
-        for form in forms:
-            key = scan_text(form) if match == "case" else form
+        for form in surface_forms(pattern, match):
+            key = _key(form)
+            if not key.strip():
+                continue
             if owner.get(key, sid) != sid:
                 conflicts.append(f"{form!r}: {owner[key]} vs {sid}")
                 continue
             owner[key] = sid
-            title = "product manager" in key or "product owner" in key
-            cased = form if match == "case" else None
-            automaton.add_word(key, (len(key), index[sid], title, cased))
+            title = "product manager" in form.lower() or "product owner" in form.lower()
+            if match == "case":
+                check: tuple[str, bool] | None = (form, True)
+            elif not (form[0].isalnum() and form[-1].isalnum()) and form[-1] not in "+#":
+                check = (form, False)
+            else:
+                check = None
+            entries[key] = [index[sid], title, check, 0]
     if conflicts:
         raise TaxonomyError("surface forms claimed by two skills: " + "; ".join(conflicts[:20]))
+    for key, bits in cue_keys().items():
+        entries.setdefault(key, [-1, False, None, 0])[3] |= bits
+    automaton = ahocorasick.Automaton()
+    for key, (skill, title, check, bits) in entries.items():
+        automaton.add_word(key, (len(key), skill, title, check, bits))
     automaton.make_automaton()
     cats = skills["category"].to_list()
     return Matcher(
@@ -251,91 +428,50 @@ def build_matcher(taxonomy: Taxonomy) -> Matcher:
         categories=cats,
         names=skills["name"].to_list(),
         headline=[c in HEADLINE_CATEGORIES for c in cats],
-        title_bearing=[],
     )
 
 
 # -- context rules -----------------------------------------------------------------------------
-# Regexes run on `scan_text` (hyphens are spaces) unless they say "line": those run on the
-# plain lower-cased text, where list dashes and "Title - detail" separators survive.
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n|;\s")
-_ROLE_NOUNS = (
-    r"(?:engineers?|eng|developers?|devs?|designers?|scientists?|analysts?|architects?|"
-    r"devops|sres?|researchers?|recruiters?|marketers?|programmers?|technologists?|"
-    r"administrators?|admins?|technicians?|writers?|account executives?|sales reps?|"
-    r"representatives?|accountants?|counsel|ctos?|testers?|interns?|specialists?|"
-    r"engineering managers?|head of engineering|vp of engineering|hackers?)"
-)
+# Context regexes read `context_text` (lower-case, hyphens kept, quotes straight). They are
+# anchored (`match`), so each costs one short attempt; free-text look-ups use cue positions.
 _ROLE_AFTER = re.compile(
-    r"(?:\s*[/&]\s*[a-z]+)*\s*(?:designers?|researchers?|engineers?|developers?|analysts?|"
-    r"scientists?|architects?|specialists?|managers?|leads?|consultants?|experts?|"
-    r"interns?|directors?|roles?|positions?|openings?|jobs?|recruiters?|writers?|"
-    r"coaches?|masters?|practitioners?|evangelists?|strategists?|officers?|engineering roles?)\b"
+    r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:designers?|researchers?|engineers?|developers?|"
+    r"analysts?|scientists?|architects?|specialists?|managers?|leads?|consultants?|experts?|"
+    r"interns?|directors?|roles?|positions?|openings?|jobs?|recruiters?|writers?|coaches?|"
+    r"masters?|practitioners?|evangelists?|strategists?|officers?|engineering roles?)\b"
 )
-_TEAM_AFTER = re.compile(r"(?:\s*[/&]\s*[a-z]+)*\s*(?:teams?|departments?|group|agency|org)\b")
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|nor|without|n't|don't|doesn't|aren't|isn't|won't|non)\b|n't\b"
+_TEAM_AFTER = re.compile(
+    r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
 _NEGATED_AFTER = re.compile(
-    r"[^.;]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
+    r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
 _COMPANY_START = re.compile(
-    r"^[\s•*>\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:at|here at|in|with|within|by|as|"
-    r"since|today|now|together|currently|founded|based|for|on)\b[^,]{0,80}?,?\s+)?"
+    r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:at|here at|in|with|within|by|as|"
+    r"since|today|now|together|currently|founded|based|for|on)\b[^,\n]{0,80}?,?\s+)?"
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their)\b"
 )
 _THIRD_PERSON = re.compile(
-    r"^[\s•*>]*(?:the\s+)?[a-z0-9.&' ]{1,40}?\s(?:is|are|was|were|has|have|provides|offers|"
+    r"[\s•*>]*(?:the\s+)?[a-z0-9.&' -]{1,40}?\s(?:is|are|was|were|has|have|provides|offers|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
     r"delivers|connects|brings|gives|lets|allows|aims|exists|operates|serves|sells|runs|"
     r"combines|automates|simplifies|transforms|supports|handles|specializes|focuses|"
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses)\b"
 )
-_STRONG_CUE = re.compile(
-    r"\b(?:you|you'll|you're|you've|you'd|your|yourself|candidates?|applicants?|ability|"
-    r"abilities|able to|skills?|skilled|must|should|required|requires?|requirements?|"
-    r"preferred|plus|bonus|ideal|ideally|someone|somebody|a person|who can|who has|who have|"
-    r"who knows|need|needs|needed|responsibilit\w*|(?:will|you'll|you) be responsible|"
-    r"knowledge|familiar\w*|background|expertise|"
-    r"proven|track record|degree|understanding|proficien\w*|comfortable|qualifications?|"
-    r"experienced|experience (?:in|with|of|working|building|managing|leading|developing|as|"
-    r"designing|running|shipping|using|doing|at|on|from|writing|creating|driving))\b"
-)
-_WEAK_CUE = re.compile(r"\b(?:looking for|look for|seeking|seek|seeks|hiring|hire|wanted)\b")
-_OTHER_ROLES = re.compile(r"\balso (?:hiring|looking|seeking|need|have openings)\b")
-_HIRING = re.compile(
-    r"\b(?:hiring|looking for|seeking|seek|seeks|searching for|recruiting|openings? for|"
-    r"positions? (?:for|including)|roles? (?:for|including)|open roles?|open positions?)\b"
-)
-_FIRST_ROLE = re.compile(
-    r"[^.;\n]{0,80}?\b(?:(?P<pm>product manag\w*|product owners?|product leads?|pms?|"
-    r"head of product|product directors?|director of product|vp,? product|product person)|"
-    r"(?P<other>" + _ROLE_NOUNS[3:-1] + r"|positions|roles|openings|internships|people|talent))\b"
-)
 _ROLE_SUBJECT = re.compile(
-    r"^[\s•*>]*(?:the|this|our|an?)\s+(?:[\w/&.+#()]+\s+){0,4}?" + _ROLE_NOUNS + r"\b"
+    r"[\s•*>\-–]*(?:the|this|our|an?)\s+(?:[\w/&.+#()-]+\s+){0,4}?" + CUE_ROLE_RX + r"\b"
 )
-_PM_ROLE = re.compile(
-    r"\b(?:product manag\w*|product owners?|product leads?|head of product|pms?|"
-    r"product directors?|director of product|vp,? product|vp of product|cpo|"
-    r"chief product officer|product person|product people|product roles?)\b"
-)
-_INTERVIEW = re.compile(
-    r"\b(?:interview process|interview loop|phone screen|onsite interview|take home|"
-    r"coding (?:test|task|challenge|exercise|interview))\b"
-)
-# line regexes (plain lower-cased text)
 _ROLE_TITLE_LINE = re.compile(
-    r"^[\s•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|with|"
-    r"you|we|our|your|help|manage|managing|lead|leading|support|interface|coordinate|and|"
-    r"for|to|in|of|the|if|as|this|experience|strong|great|excellent)\b)"
-    r"(?:[\w/&.+#()'-]+\s+){0,6}?" + _ROLE_NOUNS + r"\b\s*(?:$|[:(\-–—,|/]|https?|\$)"
+    r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
+    r"with|you|we|our|your|help|manage|managing|lead|leading|support|interface|coordinate|"
+    r"and|for|to|in|of|the|if|as|this|experience|strong|great|excellent)\b)"
+    r"(?:[\w/&.+#()'-]+[ \t]+){0,6}?" + CUE_ROLE_RX + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$)"
 )
+_URL_TOKEN = re.compile(r"://|www\.|@|\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
-_LIST_ITEM = re.compile(r"^\s*(?:[•*>\-–]|\d{1,2}[.)]|\(?[a-z]\))\s")
-_HEADING_LINE = re.compile(r"^[\s\-–=*#_:>]*([a-z][a-z0-9'’&/ ,]{1,40}?)[\s\-–=*#_]*(:|$)")
+_HEADING_LINE = re.compile(r"[\s\-–=*#_:>]*([a-z][a-z0-9'&/ ,]{1,40}?)[\s\-–=*#_]*(:|$)")
 _HEADING_COMPANY = re.compile(
     r"^(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
@@ -346,15 +482,18 @@ _HEADING_COMPANY = re.compile(
     r"technologies|our tech|tech)\b"
 )
 _HEADING_ROLE = re.compile(
-    r"^(?:the role|about the role|role|the position|about the position|position|the job|"
+    r"(?:the role|about the role|role|the position|about the position|position|the job|"
     r"job description|responsibilities|requirements|qualifications|what you'll do|"
     r"what you will do|you will|you'll|you|who you are|about you|where you fit in|"
     r"skills|skills & experience|skills and experience|the ideal candidate|ideal candidate|"
     r"nice to have|bonus|what we're looking for|what we are looking for|we're looking for|"
     r"we are looking for|must have|preferred|in this role|your role|key responsibilities)\b"
 )
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n|;\s")
+_LIST_MARKS = frozenset("•*>-–·")
 _ALL = 0
 _NONE = 1 << 30
+_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE = 1, 2, 4
 
 
 class Mention(NamedTuple):
@@ -363,93 +502,119 @@ class Mention(NamedTuple):
     skill: int  # index into the Matcher's lists
 
 
-@dataclass
+def _is_list_item(line: str) -> bool:
+    s = line.lstrip()
+    if not s:
+        return False
+    if s[0] in _LIST_MARKS:
+        return len(s) > 1 and s[1] in " \t"
+    if s[0].isdigit():
+        i = 1 + (len(s) > 1 and s[1].isdigit())
+        return len(s) > i + 1 and s[i] in ".)" and s[i + 1] in " \t"
+    return False
+
+
+def _any_in(positions: list[int], a: int, b: int) -> bool:
+    """Some position p with a <= p < b (positions sorted)."""
+    i = bisect_left(positions, a)
+    return i < len(positions) and positions[i] < b
+
+
 class _Post:
     """Per-posting context, computed lazily (only postings with hits pay for it)."""
 
-    text: str
-    low: str
-    company: str | None
-    plain: str = ""  # lower-cased text with hyphens kept (same length as `low`)
-    bounds: list[int] = field(default_factory=list)
-    header_end: int = -1
-    _lines: tuple[list[int], list[int]] | None = None  # line starts, line kinds
-    _urls: list[tuple[int, int]] | None = None
-    _verdict: dict[int, int] = field(default_factory=dict)
+    __slots__ = ("_bounds", "_lines", "_verdict", "company", "ctx", "cues", "header_end", "text")
 
-    def __post_init__(self) -> None:
-        plain = self.text.lower()
-        self.plain = plain if len(plain) == len(self.low) else self.low
-        first = self.text.find("\n")
-        first = len(self.text) if first < 0 else first
-        line = self.text[:first].rstrip()
+    def __init__(self, text: str, ctx: str, cues: dict[int, list[int]]) -> None:
+        self.text = text
+        self.ctx = ctx
+        self.cues = cues
+        first = text.find("\n")
+        first = len(text) if first < 0 else first
+        line = text[:first].rstrip()
         is_header = "|" in line or (
             len(line.split()) <= 15
             and line[-1:] not in ".!?:"
             and any(sep in line for sep in (" - ", "\u2014", "\u2013"))
         )
         self.header_end = first if is_header else -1
-        self.bounds = [m.end() for m in _SENTENCE_END.finditer(self.low)]
+        self.company = _company_name(ctx[:first]) if "|" in line else None
+        self._lines: tuple[list[int], list[int]] | None = None
+        self._bounds: list[int] | None = None
+        self._verdict: dict[int, int] = {}
+
+    def cue(self, kind: int, a: int, b: int) -> bool:
+        positions = self.cues.get(kind)
+        return bool(positions) and _any_in(positions, a, b)
 
     def sentence(self, pos: int) -> tuple[int, int]:
-        i = bisect_right(self.bounds, pos)
-        start = self.bounds[i - 1] if i else 0
-        end = self.bounds[i] if i < len(self.bounds) else len(self.low)
-        return start, end
+        """(start, end) of the sentence around `pos`."""
+        if self._bounds is None:
+            self._bounds = [m.end() for m in _SENTENCE_END.finditer(self.ctx)]
+        bounds = self._bounds
+        i = bisect_right(bounds, pos)
+        return (bounds[i - 1] if i else 0), (bounds[i] if i < len(bounds) else len(self.ctx))
 
-    # line kinds: bit 1 company/benefits/stack section, bit 2 another role's block,
-    # bit 4 list of openings or under a non-demand intro (job-link line, interview steps)
     def lines(self) -> tuple[list[int], list[int]]:
+        """Line starts and kinds: company/benefits/stack section, another role's block,
+        and lines that are not demands at all (a list under a non-demand intro such as
+        "We offer:" or "Interview process:", a short line that is mostly a link)."""
         if self._lines is not None:
             return self._lines
         starts: list[int] = []
         kinds: list[int] = []
         in_company = other_role = False
         role_run = 0
-        intro_ok = True
+        intro_other = False
+        roles = self.cues.get(ROLE, [])
         pos = 0
-        for line in self.plain.split("\n"):
+        for line in self.ctx.split("\n"):
             kind = 0
-            head = _HEADING_LINE.match(line)
-            label = head.group(1).strip() if head else ""
-            inline = bool(head) and head.group(2) == ":" and bool(line[head.end() :].strip())
-            is_company = bool(label) and (
-                bool(_HEADING_COMPANY.search(label))
-                or (self.company is not None and label in (self.company, f"about {self.company}"))
-            )
-            is_role_heading = bool(label) and bool(_HEADING_ROLE.match(label))
-            if is_company and inline:
-                kind |= 1
-            elif is_company:
-                in_company = True
-            elif is_role_heading:
-                in_company = False
+            stripped = line.strip()
+            # headings: a company section runs until a role heading
+            head = None
+            if stripped and (len(stripped) <= 45 or ":" in stripped[:45]):
+                head = _HEADING_LINE.match(line)
+            if head:
+                label = head.group(1).strip()
+                if _HEADING_COMPANY.search(label) or (
+                    self.company is not None and label in (self.company, f"about {self.company}")
+                ):
+                    if head.group(2) == ":" and line[head.end() :].strip():
+                        kind |= _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
+                    else:
+                        in_company = True
+                elif _HEADING_ROLE.match(label):
+                    in_company = False
             if in_company:
-                kind |= 1
-            # other roles
-            title = _ROLE_TITLE_LINE.match(line)
-            pm = _PM_ROLE.search(line) if len(line.split()) <= 14 else None
-            if title and not _PM_ROLE.search(line[: title.end()]):
+                kind |= _COMPANY_SECTION
+            # another role's block: a title line of a non-PM role owns the lines after it;
+            # several title lines in a row are a list of openings and own nothing after it
+            title = None
+            if roles and len(line) < 400 and _any_in(roles, pos, pos + min(len(line), 160)):
+                title = _ROLE_TITLE_LINE.match(line)
+            if title and not self.cue(PM, pos, pos + title.end()):
                 role_run += 1
                 other_role = True
-            elif title or (pm and role_run):
+            elif title or (role_run and len(stripped) < 120 and self.cue(PM, pos, pos + len(line))):
                 role_run += 1
                 other_role = False
-            else:
+            elif stripped:
                 if role_run >= 2:
                     other_role = False
                 role_run = 0
             if other_role:
-                kind |= 2
-            # list items follow their intro line
-            stripped = line.strip()
-            if _LIST_ITEM.match(line):
-                if not intro_ok:
-                    kind |= 4
+                kind |= _OTHER_ROLE
+            # list items inherit a non-demand intro line
+            if _is_list_item(line):
+                if intro_other:
+                    kind |= _NOT_DEMAND_LINE
             elif stripped:
-                intro_ok = not stripped.endswith(":") or not self._intro_is_other(pos, line)
-            if _URL.search(line) and len(_URL.sub(" ", line).split()) <= 8:
-                kind |= 4
+                intro_other = stripped.endswith(":") and self._intro_is_other(pos, line)
+            if ("http" in line or "www." in line or ".com" in line) and (
+                len(_URL.sub(" ", line).split()) <= 8
+            ):
+                kind |= _NOT_DEMAND_LINE
             starts.append(pos)
             kinds.append(kind)
             pos += len(line) + 1
@@ -457,12 +622,14 @@ class _Post:
         return self._lines
 
     def _intro_is_other(self, pos: int, line: str) -> bool:
-        s = self.low[pos : pos + len(line)]
-        if _STRONG_CUE.search(s) or _HEADING_ROLE.match(s.strip(" -*#:")):
+        s = line.strip()
+        label = s.strip(" -*#:")
+        end = pos + len(line)
+        if self.cue(STRONG, pos, end) or _HEADING_ROLE.match(label):
             return False
         return bool(
-            _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or _INTERVIEW.search(s)
-            or _HEADING_COMPANY.search(s.strip(" -*#:")[:40])
+            _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
+            or _HEADING_COMPANY.search(label[:40])
         )  # fmt: skip
 
     def line_kind(self, pos: int) -> int:
@@ -470,114 +637,148 @@ class _Post:
         return kinds[bisect_right(starts, pos) - 1]
 
     def in_url(self, start: int) -> bool:
-        if self._urls is None:
-            self._urls = [m.span() for m in _URL.finditer(self.plain)]
-        return any(a <= start < b for a, b in self._urls)
+        """The hit is inside a link or e-mail address (its whitespace-delimited token)."""
+        ctx = self.ctx
+        a = max(ctx.rfind(" ", 0, start), ctx.rfind("\n", 0, start)) + 1
+        b = start
+        n = len(ctx)
+        while b < n and not ctx[b].isspace():
+            b += 1
+        return bool(_URL_TOKEN.search(ctx, a, b))
 
     def demand_from(self, start: int, end: int) -> int:
-        """Mentions at or after the returned offset of this sentence are demands."""
+        """Mentions in this sentence at or after the returned offset are demands."""
         cached = self._verdict.get(start)
         if cached is not None:
             return cached
-        s = self.low[start:end]
-        lead = len(s) - len(s.lstrip())
-        s = s.strip()
-        company = bool(
-            _COMPANY_START.match(s)
-            or _THIRD_PERSON.match(s)
-            or (self.company and s.startswith(self.company))
-            or self.line_kind(start) & 1
-        )
-        other_roles = _hires_other_roles(s) or (not _PM_ROLE.search(s) and _ROLE_SUBJECT.match(s))
-        if other_roles or _OTHER_ROLES.search(s) or _INTERVIEW.search(s):
+        ctx = self.ctx
+        s_at = start + len(ctx[start:end]) - len(ctx[start:end].lstrip())
+        if self.line_kind(start) & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
+            self.cue(NOT_DEMAND, start, end)
+            or self._hires_other_roles(start, end)
+            or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
+        ):
             verdict = _NONE
-        elif _STRONG_CUE.search(s):
+        elif self.cue(STRONG, start, end):
             verdict = _ALL
-        elif company:
-            weak = _WEAK_CUE.search(s)
-            verdict = start + lead + weak.end() if weak else _NONE
+        elif (
+            _COMPANY_START.match(ctx, s_at, end)
+            or _THIRD_PERSON.match(ctx, s_at, end)
+            or (self.company and ctx.startswith(self.company, s_at))
+            or self.line_kind(start) & _COMPANY_SECTION
+        ):
+            weak = self.cues.get(WEAK, [])
+            i = bisect_left(weak, start)
+            verdict = _NONE
+            if i < len(weak) and weak[i] < end:
+                verdict = weak[i] + 1  # mentions after "seeks"/"is looking for"
         else:
             verdict = _ALL
         self._verdict[start] = verdict
         return verdict
 
+    def _hires_other_roles(self, start: int, end: int) -> bool:
+        """The first role named after a hiring verb is not a PM ("looking for engineers")."""
+        hires = self.cues.get(HIRE)
+        if not hires:
+            return False
+        i = bisect_left(hires, start)
+        if i == len(hires) or hires[i] >= end:
+            return False
+        after = hires[i] + 2
+        limit = min(end, after + 80)
+        first = [
+            (p[j], kind)
+            for kind in (PM, ROLE, GENERIC)
+            if (p := self.cues.get(kind)) and (j := bisect_left(p, after)) < len(p) and p[j] < limit
+        ]
+        return bool(first) and min(first)[1] != PM
 
-def _hires_other_roles(sentence: str) -> bool:
-    """The first role named after a hiring verb is not a PM ("looking for engineers, ...")."""
-    hire = _HIRING.search(sentence)
-    if not hire:
-        return False
-    role = _FIRST_ROLE.match(sentence, hire.end())
-    return bool(role and role.group("other"))
 
-
-def _company_name(text: str) -> str | None:
-    """First segment of an HN header line ("Acme Corp | PM | NYC" -> "acme corp")."""
-    first = text.split("\n", 1)[0]
-    if "|" not in first:
-        return None
-    name = scan_text(first.split("|", 1)[0]).strip(" -:")
-    name = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+def _company_name(header: str) -> str | None:
+    """First segment of an HN header line ("acme corp (yc w15) | pm | nyc" -> "acme corp")."""
+    name = re.sub(r"\s*\(.*?\)\s*", " ", header.split("|", 1)[0]).strip(" -:\t")
     return name if 2 <= len(name) <= 40 else None
 
 
-def find_mentions(text: str, matcher: Matcher, demands_only: bool = True) -> list[Mention]:
+def find_mentions(
+    text: str,
+    matcher: Matcher,
+    demands_only: bool = True,
+    ctx: str | None = None,
+    scan: str | None = None,
+) -> list[Mention]:
     """Skill mentions in one cleaned text, in text order (see the module docstring).
 
-    demands_only=False keeps every word-boundary hit (no context rules).
+    demands_only=False keeps every hit (no context rules). `ctx` (= `context_text(text)`)
+    and `scan` (= `scan_text(text)`) may be passed when already computed column-wise.
     """
     if not text:
         return []
-    low = scan_text(text)
-    n = len(low)
+    if scan is None or ctx is None:
+        ctx = context_text(text)
+        scan = f" {_NON_WORD.sub(' ', ctx)} "
     hits = []
-    for last, (length, skill, title, cased) in matcher.automaton.iter(low):
-        end = last + 1
-        start = end - length
-        if (start and low[start - 1].isalnum()) or (end < n and low[end].isalnum()):
+    cues: dict[int, list[int]] = {}
+    for last, (length, skill, title, check, bits) in matcher.automaton.iter(scan):
+        start = last - length + 1
+        if bits:
+            for kind in _KINDS:
+                if bits & kind:
+                    cues.setdefault(kind, []).append(start)
+        if skill < 0:
             continue
-        if cased is not None and text[start:end] != cased:
-            continue
+        end = last - 1
+        if check is not None:
+            form, cased = check
+            found = text[start:end]
+            if found != form if cased else found.lower() != form:
+                continue
         hits.append((start, -end, skill, title))
     if not hits:
         return []
-    hits.sort()
+    if len(hits) > 1:
+        hits.sort()
+    for positions in cues.values():
+        positions.sort()
     out = []
     max_end = -1
     post = None
+    categories = matcher.categories
     for start, neg_end, skill, title in hits:
         end = -neg_end
         if end <= max_end:
             continue  # inside a longer hit
         max_end = end
-        if not demands_only:
+        if title or not demands_only:
             out.append(Mention(start, end, skill))
             continue
         if post is None:
-            post = _Post(text, low, _company_name(text))
-        if title or _is_demand(post, start, end, matcher.categories[skill]):
+            post = _Post(text, ctx, cues)
+        if _is_demand(post, start, end, categories[skill]):
             out.append(Mention(start, end, skill))
     return out
 
 
+_KINDS = tuple(CUE_PATTERNS)
+
+
 def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
-    low = post.low
     if start < post.header_end:
         return False
-    if _ROLE_AFTER.match(low, end):
+    s_start, s_end = post.sentence(start)
+    if start < post.demand_from(s_start, s_end):
         return False
-    if category in HARD_CATEGORIES and category != "agile" and _TEAM_AFTER.match(low, end):
+    ctx = post.ctx
+    if _ROLE_AFTER.match(ctx, end):
+        return False
+    if category in HARD_CATEGORIES and category != "agile" and _TEAM_AFTER.match(ctx, end):
         return False
     if post.in_url(start):
         return False
-    s_start, s_end = post.sentence(start)
-    if _NEGATION.search(low, max(s_start, start - 40), start):
+    if post.cue(NEG, max(s_start, start - 40), start):
         return False
-    if _NEGATED_AFTER.match(low, end, s_end):
-        return False
-    if post.line_kind(start) & 6:
-        return False
-    return start >= post.demand_from(s_start, s_end)
+    return not _NEGATED_AFTER.match(ctx, end, s_end)
 
 
 def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[str]:
@@ -586,12 +787,25 @@ def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[st
 
 
 # -- polars API --------------------------------------------------------------------------------
-def _rows(ids: Iterable[str], texts: Iterable[str | None], matcher: Matcher) -> Iterator[tuple]:
+def _texts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Column forms of `context_text` and `scan_text` (null where lower-casing changes the
+    length of a text; `find_mentions` then computes them itself)."""
+    ctx = text.str.to_lowercase().str.replace_all("[\u2018\u2019]", "'")
+    scan = pl.concat_str(pl.lit(" "), ctx.str.replace_all(r"[^\w+#]|_", " "), pl.lit(" "))
+    same = ctx.str.len_chars() == text.str.len_chars()
+    return pl.when(same).then(ctx), pl.when(same).then(scan)
+
+
+def _rows(frame: pl.DataFrame, text_column: str, matcher: Matcher) -> Iterator[tuple]:
     sids, types, cats = matcher.skill_ids, matcher.types, matcher.categories
-    for pid, text in zip(ids, texts, strict=True):
+    ctx, scan = _texts(pl.col(text_column))
+    cols = frame.select(
+        pl.col("posting_id").cast(pl.String), pl.col(text_column), ctx.alias("c"), scan.alias("s")
+    )
+    for pid, text, c, s in cols.iter_rows():
         if not text:
             continue
-        for m in find_mentions(text, matcher):
+        for m in find_mentions(text, matcher, ctx=c, scan=s):
             yield (
                 pid,
                 sids[m.skill],
@@ -619,7 +833,7 @@ def skill_mentions(
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     matcher = taxonomy.matcher()
-    rows = list(_rows(frame["posting_id"].cast(pl.String), frame[text_column], matcher))
+    rows = list(_rows(frame, text_column, matcher))
     out = pl.DataFrame(rows, schema=MENTION_SCHEMA, orient="row")
     if with_version:
         out = out.with_columns(taxonomy_version=pl.lit(taxonomy.version))

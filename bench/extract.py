@@ -1,0 +1,165 @@
+"""Skill extraction speed and memory, one core, HTML stripping included.
+
+    python -m bench.extract [--hn DIR] [--lightcast CSV] [--million N] [--batch N]
+
+Measures, in one run:
+- taxonomy load (seed files -> ready automaton);
+- the real work on the whole HN archive (2013-2018 monthly lists' `full_html`, 2026 collection
+  runs' `jobs[].text`, deduplicated by id): HTML -> clean text (`transforms.text.html_to_text`),
+  skill mentions with context rules, headline categories per posting;
+- a bare scan over the same raw texts: pyahocorasick over the ~32k Lightcast labels with
+  word-boundary checks, nothing else (the reference the issue asks us to stay within 2.5x of);
+- the real work on a corpus of N postings (default 1,000,000) resampled from the archive, in
+  batches so memory stays bounded; peak RSS of the process is printed at the end.
+Polars is pinned to one thread (POLARS_MAX_THREADS=1) so figures are per core.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+import ahocorasick
+import polars as pl
+
+from transforms.skills import posting_categories, skill_mentions
+from transforms.text import html_to_text
+from warehouse.seeds import load_taxonomy
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def read_hn(hn_dir: Path) -> list[str]:
+    """Raw HTML of every HN post in the archive (2026 runs deduplicated by id)."""
+    texts: list[str] = []
+    for path in sorted((hn_dir / "2013-2018").glob("*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            texts.extend(item.get("full_html") or "" for item in json.load(f))
+    seen: set = set()
+    for path in sorted((hn_dir / "2026").glob("*.json.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for job in json.load(f).get("jobs", []):
+                if job.get("id") not in seen:
+                    seen.add(job.get("id"))
+                    texts.append(job.get("text") or "")
+    return texts
+
+
+def lightcast_automaton(path: Path) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            label = (row.get("description") or "").strip().lower()
+            if label:
+                automaton.add_word(label, len(label))
+    automaton.make_automaton()
+    return automaton
+
+
+def bare_scan(texts: list[str], automaton: ahocorasick.Automaton) -> int:
+    """Lower-case, automaton scan, word-boundary check per hit: the minimum honest work."""
+    found = 0
+    for text in texts:
+        low = text.lower()
+        n = len(low)
+        for last, length in automaton.iter(low):
+            start = last - length + 1
+            if (start == 0 or not low[start - 1].isalnum()) and (
+                last + 1 == n or not low[last + 1].isalnum()
+            ):
+                found += 1
+    return found
+
+
+def extract(texts: list[str], taxonomy, start_id: int = 0) -> tuple[int, int]:
+    """The real path: HTML -> text -> mentions -> categories. Returns (mentions, postings)."""
+    frame = pl.DataFrame(
+        {"posting_id": [str(i) for i in range(start_id, start_id + len(texts))], "html": texts}
+    ).select("posting_id", description_text=html_to_text(pl.col("html")))
+    mentions = skill_mentions(frame, taxonomy)
+    cats = posting_categories(mentions)
+    return mentions.height, cats.height
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--hn", type=Path, default=SHARED / "hn")
+    ap.add_argument("--lightcast", type=Path,
+                    default=SHARED / "taxonomy" / "lightcast_data_formatted.csv")  # fmt: skip
+    ap.add_argument("--million", type=int, default=1_000_000, help="resampled corpus size")
+    ap.add_argument("--batch", type=int, default=20_000, help="postings per batch")
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args(argv)
+
+    t = time.perf_counter()
+    taxonomy = load_taxonomy()
+    taxonomy.matcher()
+    load_s = time.perf_counter() - t
+    print(f"taxonomy {taxonomy.version}: load + automaton {load_s:.3f} s")
+
+    texts = read_hn(args.hn)
+    mb = sum(len(s.encode("utf-8")) for s in texts) / 1e6
+    print(f"HN archive: {len(texts):,} postings, {mb:.1f} MB of HTML")
+
+    t = time.perf_counter()
+    n_mentions = n_with = 0
+    for i in range(0, len(texts), args.batch):
+        m, c = extract(texts[i : i + args.batch], taxonomy, i)
+        n_mentions += m
+        n_with += c
+    real_s = time.perf_counter() - t
+    real_rate = len(texts) / real_s
+    print(f"extract (HTML strip + mentions + categories): {real_s:.2f} s, "
+          f"{real_rate:,.0f} postings/s, {mb / real_s:.1f} MB/s; "
+          f"{n_mentions:,} mentions, {n_with:,} postings with a headline category")  # fmt: skip
+
+    bare_rate = None
+    if args.lightcast.exists():
+        t = time.perf_counter()
+        automaton = lightcast_automaton(args.lightcast)
+        build_s = time.perf_counter() - t
+        t = time.perf_counter()
+        hits = bare_scan(texts, automaton)
+        bare_s = time.perf_counter() - t
+        bare_rate = len(texts) / bare_s
+        print(f"bare scan ({len(automaton):,} Lightcast labels, built in {build_s:.2f} s): "
+              f"{bare_s:.2f} s, {bare_rate:,.0f} postings/s, {mb / bare_s:.1f} MB/s, "
+              f"{hits:,} hits")  # fmt: skip
+        print(f"ratio real / bare time: {bare_rate / real_rate:.2f}x (target <= 2.5x)")
+    else:
+        print(f"no Lightcast labels at {args.lightcast}: bare scan skipped")
+
+    if args.million:
+        rng = random.Random(args.seed)
+        t = time.perf_counter()
+        done = total_bytes = 0
+        while done < args.million:
+            size = min(args.batch, args.million - done)
+            batch = [texts[rng.randrange(len(texts))] for _ in range(size)]
+            total_bytes += sum(len(s) for s in batch)
+            extract(batch, taxonomy, done)
+            done += size
+        big_s = time.perf_counter() - t
+        print(f"resampled corpus: {done:,} postings in {big_s:.1f} s, {done / big_s:,.0f} "
+              f"postings/s, ~{total_bytes / 1e6 / big_s:.1f} MB/s")  # fmt: skip
+    print(f"peak RSS {peak_rss_mb():,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
