@@ -69,7 +69,7 @@ SENIORITY_WORDS = {
 }
 # Person nouns: a title that has one is about that person, not the "Product" department.
 _PERSON = (
-    r"engineers?|developers?|designers?|scientists?|analysts?|architects?|interns?|marketers?|"
+    r"engineers?|engs?|swes?|sdes?|devs?|developers?|designers?|scientists?|analysts?|architects?|interns?|marketers?|"
     r"managers?|specialists?|associates?|writers?|researchers?|consultants?|evangelists?|"
     r"builders?|generalists?|owners?|directors?|heads?|officers?|representatives?|reps?|"
     r"coordinators?|administrators?|admins?|technicians?|recruiters?|executives?|"
@@ -99,14 +99,17 @@ NEGATIVE = frozenset(
     "interface interfacing as these those was were are is be being been".split()
 )
 # "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
-_FOR_CUES = frozenset("looking searching hiring seeking openings positions roles room need".split())
+_FOR_CUES = frozenset(
+    "looking searching hiring seeking openings opening positions position roles role room need "
+    "needs jobs job opportunities vacancies hire recruiting".split()
+)
 # A PM mention followed by one of these words is an attribute ("product management
 # experience", "our product team"), not an opening.
 _ATTRIBUTE_AFTER = re.compile(
     r"^(?:[-\s]*)(?:experience|team|teams|skills?|background|tools?|software|process|processes|"
     r"practices?|org|organization|function|framework|methodolog\w*|platform|discipline|"
     r"best practices|chops|sense|mindset|workflow|perspective|side|world|community|"
-    r"friends|and engineering (?:team|leadership)|'s\b)",
+    r"friends|and engineering (?:team|leadership))",
     re.IGNORECASE,
 )
 
@@ -236,7 +239,7 @@ def title_roles(frame: pl.LazyFrame, column: str = "title") -> pl.LazyFrame:
 _URL = r"(?:https?://|www\.)\S+"
 _URL_RE = re.compile(_URL)
 _POST_PM = re.compile(
-    r"\b(?<![/.@-])(?:"
+    r"\b(?<![.@-])(?:"
     r"product[ -](?:manag(?:er|ers|ement)|mgr|owners?|directors?|leads?|leaders?)\b(?![ -]gen)"
     rf"|product (?:{_MID}) (?:managers?|leads?|leaders?)\b"
     rf"|(?:head|director|vp|v\.p\.|vice president|svp|evp)s?(?: of| for|,)? products?\b"
@@ -300,7 +303,7 @@ def _family_hits(low: str) -> list[tuple[int, int, str]]:
     hits: list[tuple[int, int, str]] = []
     for last, (length, family) in _FAMILY_AC.iter(low):
         start, end = last - length + 1, last + 1
-        if start > 0 and (low[start - 1] in _WORDISH or low[start - 1] in "/.@-"):
+        if start > 0 and (low[start - 1] in _WORDISH or low[start - 1] in ".@-"):
             continue
         if end < len(low) and low[end] in _WORDISH:
             continue
@@ -327,6 +330,7 @@ _HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s//\s|\s·\s|\s•\s)\s*")
 _ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
 _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
+_PARENS = re.compile(r"\([^()]*\)")
 _LABEL = re.compile(r"^\W*products?\s*:")
 _SENTENCE = re.compile(
     r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!\bst\.)"
@@ -381,13 +385,22 @@ def _starts_with_roles(before: str) -> bool:
     )
 
 
-def _scan_back(before: str) -> str | None:
-    """'cue' or 'neg' for the nearest decisive word before a mention, else None."""
+_OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)", re.IGNORECASE)
+
+
+def _scan_back(before: str, names_opening: bool = False) -> str | None:
+    """'cue' or 'neg' for the nearest decisive word before a mention, else None.
+
+    names_opening: the mention is followed by "role"/"position" ("we have a PM role open").
+    """
     tokens = _TOKEN.findall(_ASIDE.sub(" , ", before.lower()))
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
+        if names_opening and tok in ("have", "has"):
+            return "cue"
         if tok == "for":
-            return "cue" if i > 0 and tokens[i - 1] in _FOR_CUES else "neg"
+            near = tokens[max(0, i - 3) : i]
+            return "cue" if any(t in _FOR_CUES for t in near) else "neg"
         if tok == "as":
             return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
         if tok in NEGATIVE:
@@ -414,6 +427,10 @@ def _in_role_list(before: str, after: str) -> bool:
     return False
 
 
+# Links, with or without a scheme: never role mentions themselves (see _PM_URL).
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ai|me|ly|se|us|uk|de|jobs)/\S*"
+)
 _MAY_SPLIT = re.compile(r"[.!?;] | [-–—] ")
 
 
@@ -434,10 +451,11 @@ def _units(text: str) -> list[tuple[str, bool]]:
         else:
             lines.append(line)
     units: list[tuple[str, bool]] = []
-    for n, line in enumerate(lines):
+    for n, raw_line in enumerate(lines):
+        line = _LINK.sub(" ", raw_line) if ("/" in raw_line or "www." in raw_line) else raw_line
         if not line:
             continue
-        if n == 0:
+        if n == 0 or line.count(" | ") >= 2:
             segs = [s for s in _HEADER_SEP.split(line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
                 units.extend((s, True) for s in segs)
@@ -463,14 +481,24 @@ def _clean_item(text: str) -> str:
     return item.lstrip(")").strip(_ITEM_PUNCT)
 
 
+def _list_pieces(item: str) -> list[str]:
+    """Items of a list of roles, not splitting inside parentheses."""
+    masked = _PARENS.sub(lambda m: "(" + "_" * (len(m.group(0)) - 2) + ")", item)
+    pieces, last = [], 0
+    for m in _LIST_PIECES.finditer(masked):
+        pieces.append(item[last : m.start()])
+        last = m.end()
+    pieces.append(item[last:])
+    return [p.strip(_ITEM_PUNCT) for p in pieces]
+
+
 def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
     """The PM title text around a mention: item text if title-like, else modifiers + head."""
     head = unit[start:end]
     if title_like:
         item = _clean_item(unit)
         if _LIST_PIECES.search(item):
-            pieces = [p.strip(_ITEM_PUNCT) for p in _LIST_PIECES.split(item)]
-            item = next((p for p in pieces if head in p), item)
+            item = next((p for p in _list_pieces(item) if head in p), item)
         n_words = len(item.split())
         if head in item and (
             (n_words <= 8 and _POST_PM.search(item.lower()))
@@ -493,7 +521,7 @@ def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bo
         return False
     if _FORMER.search(before[-12:]):
         return False
-    verdict = _scan_back(before)
+    verdict = _scan_back(before, names_opening=bool(_OPENING_AFTER.match(after)))
     if verdict == "neg":
         return False
     if verdict == "cue" and not abbreviation:
