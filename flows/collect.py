@@ -39,6 +39,10 @@ from warehouse import sources as ws
 
 WORKERS = int(os.environ.get("PMPULSE_COLLECT_WORKERS", "8"))
 HN_BOARD = hn_api.WHOISHIRING
+OFFLINE = (
+    "no live source could be reached (offline?): pass files instead, e.g. "
+    "`pmpulse run --input ../shared/data/hn`"
+)
 HN_BATCH_ROWS = int(os.environ.get("PMPULSE_HN_BATCH_ROWS", "20000"))  # postings per HN load
 
 
@@ -114,7 +118,7 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
     bases = {"hn": api_base("hn"), "search": api_base("hn_search")}
     known, seen = _hn_state(db_path)
     tally: dict = {"found": 0, "read": 0, "postings_seen": 0, "quarantined": 0, "failed_items": 0,
-                   "errors": [], "requests": 0, "failed": None}  # fmt: skip
+                   "errors": [], "requests": 0, "failed": None, "unreachable": False}  # fmt: skip
     try:
         found = find_hn_threads.with_options(**_task_options(None, bases["search"])).submit(
             client, bases["search"], since
@@ -123,6 +127,7 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
     except Exception as exc:
         tally["failed"] = f"thread search failed: {getattr(exc, 'reason', exc)}"
         tally["errors"] = list(getattr(exc, "errors", None) or [str(exc)])
+        tally["unreachable"] = bool(getattr(exc, "unreachable", False))
         return tally
     todo = [t for t in threads if not (known.get(t.thread_id) or {}).get("backfilled")]
     tally["found"], tally["read"] = len(threads), len(todo)
@@ -272,9 +277,11 @@ def collect(db_path: str, sources: list[str] | None = None, boards_file: str | N
             _store(db_path, run_id, rows, bad, summary)
             health, closing = _book_boards(db_path, run_id, boards)
             summary.update(closing)
+            unreachable = [b.unreachable for b in boards]
             if any(s.kind == "hn" for s in specs):
                 tally = _collect_hn(client, db_path, run_id, hn_since, summary)
                 health.append(_hn_health(run_id, tally))
+                unreachable.append(tally["unreachable"])
                 summary["hn_threads_found"] = tally["found"]
                 summary["hn_threads_read"] = tally["read"]
             summary["http_requests"] = client.requests_made
@@ -284,6 +291,9 @@ def collect(db_path: str, sources: list[str] | None = None, boards_file: str | N
         summary["failed"] = sum(h["status"] == "failed" for h in health)
         summary["flagged"] = sum(h["status"] == "flagged" for h in health)
         summary["boards_not_modified"] = sum(b.not_modified for b in boards)
+        summary["offline"] = bool(unreachable) and all(unreachable)
+        if summary["offline"]:
+            summary["message"] = OFFLINE
         summary["health"] = [
             {k: h[k] for k in ("source", "board", "status", "reason")}
             for h in health

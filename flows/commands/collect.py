@@ -77,4 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
     summary = collect(db_path=str(db_path(args.db)), sources=args.source, boards_file=args.boards)
     print_summary(summary)
+    if summary.get("offline"):
+        print(f"pmpulse collect: {summary['message']}", file=sys.stderr)
+        return 1
     return 0

@@ -38,6 +38,7 @@ class BoardResult:
     requests: int = 0
     reason: str | None = None
     not_modified: bool = False
+    unreachable: bool = False  # the host could not be reached at all (offline?)
 
 
 def board_url(spec: SourceSpec, base: str) -> str:
@@ -56,6 +57,7 @@ def fetch_ats(client: HttpClient, spec: SourceSpec, base: str, fetched_at: datet
         result.status, result.reason = "failed", exc.reason
         result.http_errors = len(exc.errors)
         result.requests = max(1, len(exc.errors))
+        result.unreachable = exc.unreachable
         return result
     result.http_errors = len(got.errors)
     result.requests = len(got.errors) + 1
@@ -94,6 +96,7 @@ def fetch_page(client: HttpClient, url: str, fetched_at: datetime) -> BoardResul
         result.status, result.reason = "failed", exc.reason
         result.http_errors = len(exc.errors)
         result.requests = len(exc.errors)
+        result.unreachable = exc.unreachable
         return result
     result.http_errors = len(got.errors)
     result.requests = len(got.errors) + 1

@@ -46,10 +46,18 @@ HOST_PACE = {"hacker-news.firebaseio.com": (0.02, 8)}
 class FetchError(RuntimeError):
     """A request that failed for good: after its retries, or at once when not retryable."""
 
-    def __init__(self, url: str, reason: str, status: int | None, errors: list[str]) -> None:
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        status: int | None,
+        errors: list[str],
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.unreachable = unreachable  # no connection at all (offline, DNS): retried once
         self.status = status
         self.errors = errors  # every failed attempt, readable (for source_health)
 
@@ -293,6 +301,11 @@ class HttpClient:
                     response = self._client.get(url, headers=headers)
                 except httpx.TimeoutException as exc:
                     errors.append(f"timeout ({type(exc).__name__})")
+                except httpx.ConnectError as exc:
+                    errors.append(f"cannot connect ({exc})")
+                    if attempt >= 1:  # twice unreachable: offline or no such host, stop early
+                        reason = f"cannot connect to {netloc}: {exc}"
+                        raise FetchError(url, reason, None, errors, unreachable=True) from None
                 except httpx.TransportError as exc:
                     errors.append(f"connection error ({type(exc).__name__}: {exc})")
                 else:

@@ -1,6 +1,7 @@
 """`collect` end to end against a real HTTP server on 127.0.0.1 replaying recorded responses."""
 
 import json
+import socket
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -228,3 +229,43 @@ def test_cli_collect_refuses_unknown_sources_and_runs_named_ones(replay, tmp_pat
             "lever",
         ]
     assert replay.hits("/gh/") == 0  # exactly the named sources
+
+
+def test_pmpulse_run_without_input_collects_the_default_boards_twice(
+    replay, tmp_path, monkeypatch, prefect_harness
+):
+    # The packaged boards file, every API pointed at the replay: the three captured boards
+    # answer, the other names get 404 (recorded as failed), HN search finds no thread.
+    path = str(tmp_path / "run.duckdb")
+    assert cli.main(["run", "--db", path]) == 0
+    first = _postings(path)
+    assert first.height == 12
+    assert cli.main(["run", "--db", path]) == 0
+    second = _postings(path)
+    assert second["posting_id"].to_list() == first["posting_id"].to_list()
+    assert second["first_seen"].to_list() == first["first_seen"].to_list()
+    assert all(b > a for a, b in zip(first["last_seen"], second["last_seen"], strict=True))
+    with db.connect(path, read_only=True) as wh:
+        runs = wh.query("SELECT run_id FROM runs WHERE flow = 'collect' ORDER BY started")
+        last = runs["run_id"][-1]
+        statuses = dict(
+            wh.query(
+                "SELECT status, count(*) FROM source_health WHERE run_id = ? GROUP BY ALL", [last]
+            ).rows()
+        )
+    assert statuses["ok"] == 3 and statuses["failed"] > 10  # unknown boards: failed, not fatal
+
+
+def test_offline_collect_says_what_to_pass(monkeypatch, tmp_path, capsys, prefect_harness):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    for var in ("GREENHOUSE", "LEVER", "ASHBY", "HN", "HN_SEARCH"):
+        monkeypatch.setenv(f"PMPULSE_{var}_API", dead)
+    monkeypatch.setenv("PMPULSE_HTTP_BACKOFF_BASE", "0.01")
+    monkeypatch.setenv("PMPULSE_HTTP_MIN_INTERVAL", "0")
+    monkeypatch.setenv("PMPULSE_COLLECT_TASK_RETRY_DELAY", "0")
+    code = cli.main(["collect", "--source", "lever:x", "--source", "hn",
+                     "--db", str(tmp_path / "o.duckdb")])  # fmt: skip
+    assert code == 1
+    assert "--input" in capsys.readouterr().err

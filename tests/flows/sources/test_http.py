@@ -1,3 +1,4 @@
+import socket
 import time
 from datetime import UTC, datetime
 
@@ -131,3 +132,15 @@ def test_retry_after_http_date():
 def test_settings_from_env():
     s = HttpSettings.from_env({"PMPULSE_HTTP_BACKOFF_BASE": "0.001", "PMPULSE_HTTP_RETRIES": "1"})
     assert (s.backoff_base, s.retries, s.timeout) == (0.001, 1, 20.0)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_unreachable_host_fails_fast(client):
+    with pytest.raises(FetchError) as info:
+        client.get(f"http://127.0.0.1:{closed_port()}/jobs")
+    assert info.value.unreachable and len(info.value.errors) == 2  # one retry, not four
