@@ -56,6 +56,8 @@ def find_inputs(paths: list[str | Path]) -> tuple[list[Path], list[dict]]:
 def _bad(source: str, ref: str, reason: str, payload: Any) -> dict:
     if payload is not None and not isinstance(payload, str):
         payload = json.dumps(payload, ensure_ascii=False, default=str)
+    if payload is not None:  # bytes that were not UTF-8 are kept visible as U+FFFD
+        payload = payload.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return {"source": source, "ref": ref, "reason": reason, "payload": payload}
 
 
@@ -108,6 +110,9 @@ def _iter_list(text: str, ref: str) -> Iterator[tuple[int, Any, str | None]]:
             yield i, None, f"JSON list is truncated after {i} records (no closing bracket)"
             return
         if text[pos] == "]":
+            rest = text[pos + 1 :].strip()
+            if rest:
+                yield i, None, f"unexpected data after the end of the JSON list: {rest[:80]!r}"
             return
         try:
             value, pos = decoder.raw_decode(text, pos)

@@ -36,7 +36,7 @@ def inputs(tmp_path, shared_data):
         "url": "https://news.ycombinator.com/item?id=999000001",
     }
     no_text = {"full_html": "", "url": "https://news.ycombinator.com/item?id=999000002"}
-    broken = json.dumps([good, no_text]).encode() + b',{"full_html": "caf\xe9'  # cut + bad byte
+    broken = json.dumps([good, no_text]).encode()[:-1] + b', {"full_html": "caf\xe9'  # cut
     (folder / "2019-01.json").write_bytes(broken)
     return folder
 

@@ -27,6 +27,14 @@ def test_truncated_json_keeps_the_records_before_the_break(tmp_path):
     assert result.quarantined[0]["ref"] == f"{path}#2"
 
 
+def test_data_after_the_list_is_named_not_dropped(tmp_path):
+    path = tmp_path / "2015-03.json"
+    path.write_text(json.dumps([post(1)]) + ', {"full_html": "x"}')
+    result = files.read_file(path)
+    assert [r["source_id"] for r in result.rows] == ["1"]
+    assert "unexpected data after the end" in result.quarantined[0]["reason"]
+
+
 def test_a_record_with_no_text_is_quarantined_beside_valid_ones(tmp_path):
     path = hn_month(tmp_path / "2015-03.json.gz", [post(1), post(2, html=""), post(3)])
     result = files.read_file(path)
