@@ -254,12 +254,15 @@ _POST_PM_ABBR = re.compile(
 )
 # Words that can precede a PM head in a title as written ("Senior Technical Product Manager").
 _MODIFIER = (
-    r"(?:senior|sr\.?|junior|jr\.?|lead|staff|principal|associate|group|founding|technical|"
+    r"(?:(?i:senior|sr\.?|junior|jr\.?|lead|staff|principal|associate|group|founding|technical|"
     r"tech|digital|growth|platform|mobile|web|ai|ml|data|api|enterprise|consumer|b2b|b2c|"
     r"saas|e-?commerce|payments?|hardware|software|game|games|ux|core|first|head of|"
-    r"director of|vp of|vp|[A-Z][A-Za-z0-9+#/-]*)"
+    r"of|vp|/)|[A-Z][A-Za-z0-9+#/-]*)"
 )
-_NOT_MODIFIER = frozenset(("a", "an", "the", "our", "we", "i", "hiring", "is", "are"))
+_NOT_MODIFIER = frozenset(
+    "a an the our we i is are and or for to hiring hire seeking wanted looking need needed open "
+    "positions roles join apply new your also".split()
+)
 _PM_SUFFIX = re.compile(r"^(?:s)?(?:\s*/\s*leads?)?(?:\s*\([^)\n]{1,40}\))?")
 # Other job families, for multi_role and for "list of roles" context. "+" adds a plural.
 FAMILY_WORDS = {
@@ -295,6 +298,11 @@ def _family_automaton() -> ahocorasick.Automaton:
 
 
 _FAMILY_AC = _family_automaton()
+_ROLE_TOKENS = frozenset(
+    [w.rstrip("+") for ws in FAMILY_WORDS.values() for w in ws.split() if "_" not in w]
+    + [w.rstrip("+") + "s" for ws in FAMILY_WORDS.values() for w in ws.split() if "_" not in w]
+    + "and or product manager managers pm pms owners owner leads lead s ux ui".split()
+)
 _WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
@@ -359,7 +367,7 @@ _PM_URL = re.compile(
 
 
 _ITEM_END = re.compile(r"\s[-–—|]\s|:\s|\s\(\s*(?:remote|onsite|full|part|\$)|\s@\s")
-_MODIFIER_RE = re.compile(_MODIFIER, re.IGNORECASE)
+_MODIFIER_RE = re.compile(_MODIFIER)
 _FORMER = re.compile(r"(?i)(?:\bex-?|former|\bnon-)\s*$")
 _ROLE_WORD = re.compile(r"(?i)\b(?:" + _PERSON + r"|engineering|design|product management)\b")
 _SLOT = re.compile(
@@ -374,6 +382,21 @@ _ITEM_AFTER = re.compile(r"^s?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|\band\b|\bor\b|$)"
 _LIST_WORDS = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*")
 
 
+_DESCRIBING = frozenset(
+    "work works worked are were is collaborate collaborates sit sits build builds ship ships use "
+    "uses own owns have has get gets can will pair pairs partner partners team teams together "
+    "each".split()
+)
+
+
+def _described(after: str) -> bool:
+    """A verb follows the list of roles: it describes a team, it does not advertise."""
+    for tok in _TOKEN.findall(after[:120].lower()):
+        if tok not in _ROLE_TOKENS:
+            return tok in _DESCRIBING
+    return False
+
+
 def _starts_with_roles(before: str) -> bool:
     """The unit opens with a list of roles that the mention continues ("Engineers, PMs")."""
     parts = [p for p in _LIST_WORDS.split(before.strip()) if p]
@@ -386,6 +409,9 @@ def _starts_with_roles(before: str) -> bool:
 
 
 _OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)", re.IGNORECASE)
+
+
+_WITH = frozenset(("with", "alongside", "our"))
 
 
 def _scan_back(before: str, names_opening: bool = False) -> str | None:
@@ -406,6 +432,8 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
         if tok in NEGATIVE:
             return "neg"
         if tok in CUES:
+            if tok == "including" and any(t in _WITH for t in tokens[max(0, i - 8) : i]):
+                return "neg"  # "work with people including engineers, PMs"
             return "cue"
     return None
 
@@ -455,6 +483,15 @@ def _units(text: str) -> list[tuple[str, bool]]:
         line = _LINK.sub(" ", raw_line) if ("/" in raw_line or "www." in raw_line) else raw_line
         if not line:
             continue
+        low = line.lower()
+        if (
+            n > 0
+            and "product" not in low
+            and "PM" not in line
+            and "cpo" not in low
+            and next(_FAMILY_AC.iter(low), None) is None
+        ):
+            continue  # names no role: nothing to judge here
         if n == 0 or line.count(" | ") >= 2:
             segs = [s for s in _HEADER_SEP.split(line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
@@ -499,20 +536,30 @@ def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
         item = _clean_item(unit)
         if _LIST_PIECES.search(item):
             item = next((p for p in _list_pieces(item) if head in p), item)
+        at = item.find(head)
         n_words = len(item.split())
-        if head in item and (
+        if at >= 0 and (
             (n_words <= 8 and _POST_PM.search(item.lower()))
             or (n_words <= 3 and _POST_PM_ABBR.search(item))
         ):
-            return item
+            prefix = item[:at].split()
+            if len(_modifiers(prefix)) == len(prefix):
+                return item
+            return " ".join([*_modifiers(prefix), item[at:]])
+    suffix = _PM_SUFFIX.match(unit[end:])
+    tail = head + (suffix.group(0) if suffix else "")
+    return " ".join([*_modifiers(unit[:start].split()[-3:]), tail]).strip()
+
+
+def _modifiers(words: list[str]) -> list[str]:
+    """The trailing words that can qualify a title ("Senior Technical" before "PM")."""
     keep: list[str] = []
-    for word in reversed(unit[:start].split()[-3:]):
+    for word in reversed(words):
         if _MODIFIER_RE.fullmatch(word.rstrip("-")) and word.lower() not in _NOT_MODIFIER:
             keep.insert(0, word)
         else:
             break
-    suffix = _PM_SUFFIX.match(unit[end:])
-    return " ".join([*keep, head + (suffix.group(0) if suffix else "")]).strip()
+    return keep
 
 
 def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bool) -> bool:
@@ -528,6 +575,8 @@ def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bo
         return True
     if verdict == "cue" and abbreviation:
         return _in_role_list(before, after) or title_like
+    if _described(after):
+        return False
     if title_like:
         near_start = len(_TOKEN.findall(before.lower())) <= 5
         own_item = bool(_ITEM_BEFORE.search(before) and _ITEM_AFTER.match(after))
