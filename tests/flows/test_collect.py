@@ -88,6 +88,7 @@ def test_collect_twice_then_a_posting_leaves_and_comes_back(replay, tmp_path, pr
     assert replay.hits("/gh/v1/boards/anthropic") == 2  # 429, then retried
     assert replay.hits("/lever/v0/postings/spotify") == 2  # 500, then retried
     assert replay.hits("/ashby/posting-api/job-board/ramp") == 2  # timeout, then retried
+    assert replay.hits("/robots.txt") == 1  # asked before the career page
     with db.connect(path, read_only=True) as wh:
         health = {
             (r["source"], r["board"]): r
@@ -112,6 +113,18 @@ def test_collect_twice_then_a_posting_leaves_and_comes_back(replay, tmp_path, pr
     assert again["first_seen"].to_list() == got["first_seen"].to_list()
     assert all(b > a for a, b in zip(got["last_seen"], again["last_seen"], strict=True))
     assert again["content_hash"].to_list() == got["content_hash"].to_list()
+
+    # an edited posting is updated in place; both versions stay in raw_postings
+    edited = json.loads(json.dumps(replay.greenhouse))
+    edited["jobs"][1]["title"] += " (Senior)"
+    replay.route("/gh/v1/boards/anthropic/jobs?content=true", Reply.json(edited))
+    assert collect(path, sources=["greenhouse:anthropic"])["updated"] == 1
+    edited_id = f"{edited['jobs'][1]['id']}"
+    with db.connect(path, read_only=True) as wh:
+        versions = wh.scalar("SELECT count(*) FROM raw_postings WHERE source_id = ?", [edited_id])
+        title = wh.scalar("SELECT title FROM postings WHERE source_id = ?", [edited_id])
+    assert versions == 2 and title.endswith("(Senior)")
+    assert _postings(path).height == 13
 
     # a posting removed from its board is closed; the board's others stay open
     gone_id = replay.greenhouse["jobs"][0]["id"]
