@@ -412,6 +412,7 @@ _OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)
 
 
 _WITH = frozenset(("with", "alongside", "our"))
+_NOUN_BEFORE = frozenset("the their your its his her customer user users business complex".split())
 
 
 def _scan_back(before: str, names_opening: bool = False) -> str | None:
@@ -431,9 +432,15 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
         if tok in NEGATIVE:
             return "neg"
+        if tok in ("need", "needs") and (
+            tokens[i + 1 : i + 2] == ["of"] or (i > 0 and tokens[i - 1] in _NOUN_BEFORE)
+        ):
+            continue  # "the complex needs of users", not "we need a PM"
         if tok in CUES:
-            if tok == "including" and any(t in _WITH for t in tokens[max(0, i - 8) : i]):
-                return "neg"  # "work with people including engineers, PMs"
+            if tok == "including":  # "openings, including PMs", not "teams including PMs"
+                near = tokens[max(0, i - 10) : i]
+                hiring = any(t in CUES and t != "including" for t in near)
+                return "cue" if hiring and not any(t in _WITH for t in near) else "neg"
             return "cue"
     return None
 
