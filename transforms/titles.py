@@ -341,7 +341,7 @@ _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
 _PARENS = re.compile(r"\([^()]*\)")
 _LABEL = re.compile(r"^\W*products?\s*:")
 _SENTENCE = re.compile(
-    r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!\bst\.)"
+    r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!Dir\.)(?<!\bst\.)"
     r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
 )
 _TOKEN = re.compile(r"[a-z0-9+#']+")
@@ -412,6 +412,7 @@ _OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)
 
 
 _WITH = frozenset(("with", "alongside", "our"))
+_RANGE_START = frozenset("level mid junior entry associate senior sr lead".split())
 _NOUN_BEFORE = frozenset("the their your its his her customer user users business complex".split())
 
 
@@ -425,6 +426,8 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
         tok = tokens[i]
         if names_opening and tok in ("have", "has"):
             return "cue"
+        if tok == "to" and i > 0 and tokens[i - 1] in _RANGE_START:
+            continue  # "mid level to senior developers"
         if tok == "for":
             near = tokens[max(0, i - 3) : i]
             return "cue" if any(t in _FOR_CUES for t in near) else "neg"
@@ -502,18 +505,23 @@ def _units(text: str) -> list[tuple[str, bool]]:
         if n == 0 or line.count(" | ") >= 2:
             segs = [s for s in _HEADER_SEP.split(line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
-                units.extend((s, True) for s in segs)
+                for seg in segs:
+                    units.extend(_sentences(seg, True))
                 continue
         bullet = _BULLET.match(line)
-        body = line[bullet.end() :] if bullet else line
-        short = _n_words(body) <= 12
-        if short or not _MAY_SPLIT.search(body):
-            units.append((body, True if short else bool(bullet)))
-            continue
-        for i, sent in enumerate(_SENTENCE.split(body)):
-            if sent:
-                units.append((sent, (bool(bullet) and i == 0) or _n_words(sent) <= 6))
+        units.extend(_sentences(line[bullet.end() :] if bullet else line, bool(bullet)))
     return units
+
+
+def _sentences(body: str, item: bool) -> list[tuple[str, bool]]:
+    """A line (or header segment) as units; short ones and list items are title-like."""
+    if _n_words(body) <= 12 or not _MAY_SPLIT.search(body):
+        return [(body, item or _n_words(body) <= 12)]
+    return [
+        (sent, (item and i == 0) or _n_words(sent) <= 6)
+        for i, sent in enumerate(_SENTENCE.split(body))
+        if sent
+    ]
 
 
 def _clean_item(text: str) -> str:
