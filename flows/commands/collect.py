@@ -38,8 +38,9 @@ def print_summary(summary: dict) -> None:
     wh = summary.get("warehouse", {})
     lines = [
         f"sources:            {len(summary.get('sources', []))} "
-        f"({summary.get('boards_ok', 0)} boards ok, {summary.get('failed', 0)} failed, "
-        f"{summary.get('flagged', 0)} flagged)",
+        f"({summary.get('boards_ok', 0)} ok, {summary.get('failed', 0)} failed, "
+        f"{summary.get('flagged', 0)} flagged; {summary.get('boards_not_modified', 0)} "
+        "unchanged since the last run (HTTP 304))",
         f"postings received:  {summary.get('postings_received', 0):,} "
         f"(PM postings: {summary.get('pm_postings_received', 0):,})",
         f"new:                {summary.get('new', 0):,}",
