@@ -465,9 +465,10 @@ _ROLE_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|lead|leading|support|interface|coordinate|"
     r"and|for|to|in|of|the|if|as|this|experience|strong|great|excellent)\b)"
-    r"(?:[\w/&.+#()'-]+[ \t]+){0,6}?" + CUE_ROLE_RX + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$)"
+    r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
+    r"between)\b)[\w/&.+#()'-]+[ \t]+){0,5}?" + CUE_ROLE_RX + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$)"
 )
-_URL_TOKEN = re.compile(r"://|www\.|@|\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
+_URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
@@ -596,7 +597,7 @@ class _Post:
             if title and not self.cue(PM, pos, pos + title.end()):
                 role_run += 1
                 other_role = True
-            elif title or (role_run and len(stripped) < 120 and self.cue(PM, pos, pos + len(line))):
+            elif title or self._pm_title(pos, stripped, line, role_run):
                 role_run += 1
                 other_role = False
             elif stripped:
@@ -620,6 +621,14 @@ class _Post:
             pos += len(line) + 1
         self._lines = (starts, kinds)
         return self._lines
+
+    def _pm_title(self, pos: int, stripped: str, line: str, role_run: int) -> bool:
+        """A line naming a PM opening: in a list of openings, or short like a heading."""
+        if len(stripped) >= 120 or not self.cue(PM, pos, pos + len(line)):
+            return False
+        return bool(role_run) or (
+            len(stripped) < 60 and (stripped.endswith(":") or len(stripped.split()) <= 6)
+        )
 
     def _intro_is_other(self, pos: int, line: str) -> bool:
         s = line.strip()

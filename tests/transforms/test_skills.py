@@ -1,0 +1,230 @@
+"""Skill mentions: word boundaries, plurals, acronyms, offsets, context rules, categories."""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.skills import (
+    HEADLINE_CATEGORIES,
+    Taxonomy,
+    TaxonomyError,
+    expand_pattern,
+    posting_categories,
+    skill_mentions,
+    taxonomy_frame,
+)
+from warehouse.seeds import load_taxonomy
+
+TOY = Path(__file__).with_name("skills_toy")
+
+
+@pytest.fixture(scope="module")
+def toy() -> Taxonomy:
+    return load_taxonomy(TOY)
+
+
+def found(taxonomy: Taxonomy, text: str) -> list[tuple[str, str]]:
+    """(skill_id, matched_text) of each demand found in `text`."""
+    frame = pl.DataFrame({"posting_id": ["p1"], "description_text": [text]})
+    return skill_mentions(frame, taxonomy).select("skill_id", "matched_text").rows()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Experience with SQL required.", [("sql", "SQL")]),
+        ("Experience with NoSQL stores required.", []),  # not inside a word
+        ("You know SQLite well.", []),
+        ("You know JavaScript.", [("javascript", "JavaScript")]),  # not "Java"
+        ("You know Java, and some JavaScript.", [("java", "Java"), ("javascript", "JavaScript")]),
+        ("You write C++ and .NET code.", [("cpp", "C++"), ("dotnet", ".NET")]),
+        ("You bring net revenue.", []),  # ".net" needs its dot
+        ("You know Go.", [("golang", "Go")]),  # case-sensitive acronym-like word
+        ("You like to go fast.", []),
+    ],
+)
+def test_word_boundaries(toy, text, expected):
+    assert found(toy, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("You build dashboards.", [("dashboards", "dashboards")]),
+        ("You set OKRs and write PRDs.", [("okrs", "OKRs"), ("prds", "PRDs")]),
+        (
+            "You ran A/B tests and AB testing.",
+            [("ab_testing", "A/B tests"), ("ab_testing", "AB testing")],
+        ),
+        ("You own the product ROADMAP.", [("roadmap", "product ROADMAP")]),
+        ("You are a Certified Scrum Masters holder.", [("csm", "Certified Scrum Masters")]),
+        ("You love cross-functional work.", [("collaboration", "cross-functional")]),
+        ("You love cross functional work.", [("collaboration", "cross functional")]),
+        ("You have curiosities.", []),  # exact alias: no plural
+    ],
+)
+def test_plurals_case_and_variants(toy, text, expected):
+    assert found(toy, text) == expected
+
+
+def test_longest_hit_wins(toy):
+    # "curiosity" sits inside "technical curiosity": one mention, the longer one
+    assert found(toy, "You bring technical curiosity.") == [
+        ("technical_background", "technical curiosity")
+    ]
+
+
+def test_offsets_point_at_the_exact_characters(toy):
+    text = "İstanbul office.\nYou know SQL, build dashboards\nand own the roadmap."
+    frame = pl.DataFrame({"posting_id": ["p1"], "description_text": [text]})
+    rows = skill_mentions(frame, toy).rows(named=True)
+    assert [r["matched_text"] for r in rows] == ["SQL", "dashboards", "roadmap"]
+    for r in rows:
+        assert text[r["start"] : r["end"]] == r["matched_text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the company's own product or practice is not a demand
+        ("We build analytics dashboards for retailers.", []),
+        ("Acme uses SQL and Java everywhere.", []),
+        ("At Acme, we live by OKRs.", []),
+        # ... unless the sentence also speaks to the candidate
+        ("Experience with dashboards is a plus.", [("dashboards", "dashboards")]),
+        ("We're looking for someone who knows SQL.", [("sql", "SQL")]),
+        ("Acme seeks a PM with strong SQL.", [("sql", "SQL")]),
+        # negation
+        ("We aren't focused on KPIs or OKRs.", []),
+        ("This job does not include SQL.", []),
+        ("SQL is not required.", []),
+        # colleagues and other roles
+        ("You will work with our UX designers.", []),
+        ("We're also hiring Java engineers.", []),
+        ("We are looking for engineers (Java, Go) and a product manager.", []),
+        ("You partner with the data team on SQL.", [("sql", "SQL")]),
+        # links are not text
+        ("Apply at https://example.com/jobs/sql-roadmap now.", []),
+    ],
+)
+def test_context_rules(toy, text, expected):
+    assert found(toy, text) == expected
+
+
+def test_header_line_only_names_title_skills(toy):
+    text = "Acme | Technical Product Manager | SQL team | NYC\nYou own the roadmap."
+    assert found(toy, text) == [
+        ("technical_background", "Technical Product Manager"),
+        ("roadmap", "roadmap"),
+    ]
+
+
+def test_sections_and_lists(toy):
+    text = "\n".join(
+        [
+            "Acme | PM | Remote",
+            "About us",
+            "Acme helps teams ship. Our stack is Java.",
+            "What you'll do",
+            "- Own the roadmap",
+            "Tech stack: Java, Go, SQL",
+            "We offer:",
+            "- A dashboard of perks",
+            "Openings:",
+            "- Senior Backend Engineer (Java)",
+            "- Frontend Engineer (JavaScript)",
+            "- Product Manager",
+            "Requirements:",
+            "- SQL",
+        ]
+    )
+    assert found(toy, text) == [("roadmap", "roadmap"), ("sql", "SQL")]
+
+
+def test_other_role_block(toy):
+    text = "\n".join(
+        [
+            "Acme | Several roles | NYC",
+            "Senior Java Engineer:",
+            "You know Java and SQL.",
+            "Product Manager:",
+            "You know SQL and own the roadmap.",
+        ]
+    )
+    assert found(toy, text) == [("sql", "SQL"), ("roadmap", "roadmap")]
+
+
+def test_posting_categories_are_headline_only(toy):
+    frame = pl.DataFrame(
+        {
+            "posting_id": ["a", "b", "c"],
+            "description_text": [
+                "You bring passion, SQL and KPIs; you run A/B tests.",
+                "You have passion.",
+                "",
+            ],
+        }
+    )
+    mentions = skill_mentions(frame.lazy(), toy, with_version=True)
+    assert set(mentions["taxonomy_version"]) == {toy.version}
+    cats = posting_categories(mentions)
+    assert cats.rows() == [("a", ["ab_testing", "data_analysis"])]
+    assert set(cats["categories"].explode()) <= set(HEADLINE_CATEGORIES)
+
+
+def test_expand_pattern():
+    assert sorted(expand_pattern("{strong|excellent} communicat{ion|or}[ skills]")) == [
+        "excellent communication",
+        "excellent communication skills",
+        "excellent communicator",
+        "excellent communicator skills",
+        "strong communication",
+        "strong communication skills",
+        "strong communicator",
+        "strong communicator skills",
+    ]
+    assert expand_pattern("a {b|c {d|e}}") == ["a b", "a c d", "a c e"]
+    with pytest.raises(TaxonomyError):
+        expand_pattern("{unclosed")
+
+
+def test_alias_claimed_by_two_skills_is_an_error(toy):
+    aliases = pl.concat(
+        [toy.aliases, pl.DataFrame({"skill_id": ["java"], "alias": ["sql"], "match": ["word"]})]
+    )
+    broken = Taxonomy(skills=toy.skills, aliases=aliases, version="x")
+    with pytest.raises(TaxonomyError, match="'sql': sql vs java"):
+        broken.matcher()
+
+
+def test_bad_category_is_an_error(tmp_path):
+    for name in ("skills.csv", "skill_aliases.csv"):
+        text = (TOY / name).read_text()
+        (tmp_path / name).write_text(text.replace("data_analysis", "data_stuff", 1))
+    with pytest.raises(TaxonomyError, match="category"):
+        load_taxonomy(tmp_path)
+
+
+def test_version_changes_with_content(tmp_path, toy):
+    for name in ("skills.csv", "skill_aliases.csv", "skills_version.txt"):
+        (tmp_path / name).write_text((TOY / name).read_text())
+    assert load_taxonomy(tmp_path).version == toy.version
+    with (tmp_path / "skill_aliases.csv").open("a") as f:
+        f.write("sql,structured query language,word\n")
+    assert load_taxonomy(tmp_path).version != toy.version
+
+
+def test_shipped_taxonomy_is_consistent():
+    taxonomy = load_taxonomy()
+    matcher = taxonomy.matcher()  # raises on any surface form claimed twice
+    skills = taxonomy.skills
+    assert skills.height >= 200
+    assert set(skills["category"]) >= set(HEADLINE_CATEGORIES)
+    assert len(matcher.skill_ids) == skills.height
+    frame = taxonomy_frame(taxonomy)
+    assert frame.filter(pl.col("aliases").list.len() == 0).is_empty()
+    # ESCO ids, where given, are ESCO concept UUIDs
+    ids = skills["esco_id"].drop_nulls()
+    assert ids.len() > 50
+    assert ids.str.contains(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").all()
