@@ -73,12 +73,13 @@ _PERSON = (
     r"managers?|specialists?|associates?|writers?|researchers?|consultants?|evangelists?|"
     r"builders?|generalists?|owners?|directors?|heads?|officers?|representatives?|reps?|"
     r"coordinators?|administrators?|admins?|technicians?|recruiters?|executives?|"
-    r"strategists?|sres?|devops|qa|programmers?|hackers?|leads?|leaders?|advocates?"
+    r"strategists?|sres?|devops|qa|programmers?|hackers?|leads?|leaders?|advocates?|members?|"
+    r"staff"
 )
 # Filler around a bare department name ("Various roles in Product").
 _FILLER = re.compile(
     r"\b(?:various|multiple|several|many|all|open|other|roles?|positions?|openings?|jobs?|"
-    r"in|team|teams|the|our|people|folks|function|org|hiring|levels?|contract|remote|"
+    r"in|team|teams|people|folks|function|org|hiring|levels?|contract|remote|"
     r"full ?time|part ?time)\b"
 )
 
@@ -93,7 +94,7 @@ NEGATIVE = frozenset(
     "with our alongside by former ex from like your their his her my its has have had "
     "experience background between among help helps helping empower empowers "
     "enable enables i'm im am me myself aspects aspect elements bits part to that which who "
-    "whom whose tools tool years year than about under "
+    "whom whose tools tool years year than about under no not without "
     "report reports reporting manage managing managed partner partnering collaborate "
     "collaborating built founded led run including_ other "
     "interface interfacing as these those was were are is be being been".split()
@@ -163,7 +164,7 @@ def _bare_product(norm: str) -> bool:
         return False
     for item in _ITEM_SPLIT.split(norm):
         core = _FILLER.sub(" ", item).split()
-        if core in (["product"], ["products"], ["product", "management"]):
+        if core in (["product"], ["product", "management"]):
             return True
     return False
 
@@ -503,7 +504,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
         ):
             continue  # names no role: nothing to judge here
         if n == 0 or line.count(" | ") >= 2:
-            segs = [s for s in _HEADER_SEP.split(line) if s]
+            segs = [s for s in _split_outside_parens(_HEADER_SEP, line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
                 for seg in segs:
                     units.extend(_sentences(seg, True))
@@ -533,15 +534,22 @@ def _clean_item(text: str) -> str:
     return item.lstrip(")").strip(_ITEM_PUNCT)
 
 
+def _split_outside_parens(separator: re.Pattern, text: str) -> list[str]:
+    """`separator.split(text)`, except inside parentheses ("Engineer (Lead | Staff)")."""
+    if "(" not in text:
+        return separator.split(text)
+    masked = _PARENS.sub(lambda m: "(" + "_" * (len(m.group(0)) - 2) + ")", text)
+    pieces, last = [], 0
+    for m in separator.finditer(masked):
+        pieces.append(text[last : m.start()])
+        last = m.end()
+    pieces.append(text[last:])
+    return pieces
+
+
 def _list_pieces(item: str) -> list[str]:
     """Items of a list of roles, not splitting inside parentheses."""
-    masked = _PARENS.sub(lambda m: "(" + "_" * (len(m.group(0)) - 2) + ")", item)
-    pieces, last = [], 0
-    for m in _LIST_PIECES.finditer(masked):
-        pieces.append(item[last : m.start()])
-        last = m.end()
-    pieces.append(item[last:])
-    return [p.strip(_ITEM_PUNCT) for p in pieces]
+    return [p.strip(_ITEM_PUNCT) for p in _split_outside_parens(_LIST_PIECES, item)]
 
 
 def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
@@ -615,7 +623,7 @@ def _families(units: list[tuple[str, bool]]) -> set[str]:
 
 def _header_title(units: list[tuple[str, bool]], first_line: str) -> str | None:
     """The header segment that names the job(s), if one can be identified."""
-    segs = [s for s in _HEADER_SEP.split(first_line) if s]
+    segs = [s for s in _split_outside_parens(_HEADER_SEP, first_line) if s]
     if len(segs) <= 1 and len(first_line.split()) > 12:
         return None
     candidates = []
@@ -679,7 +687,9 @@ def classify_post(text: str | None) -> dict:
                 and not _LABEL.match(low)
                 and _bare_product(normalized_title(unit))
             ):
-                titles.append(_clean_item(unit))
+                item = _clean_item(unit)
+                pieces = [p for p in _list_pieces(item) if "product" in p.lower()]
+                titles.append(pieces[0] if pieces else item)
             for start, end, abbr in sorted(spans):
                 if _opening(unit, start, end, title_like, abbr):
                     titles.append(_title_as_written(unit, start, end, title_like))
