@@ -152,20 +152,26 @@ def record_finish(db_path: str, run_id: str, summary: dict | None, error: str | 
 
 @flow(name="ingest")
 def ingest(inputs: list[str], db_path: str, batch_rows: int = BATCH_ROWS) -> dict:
-    """Load postings from files or folders into the warehouse at `db_path`."""
+    """Load postings from files or folders into the warehouse at `db_path`.
+
+    The whole run is one atomic change of the warehouse (`db.writing`): readers see it
+    before or after, a killed run leaves nothing, a failed one only its `runs` row.
+    """
     run_id = current_run_id()
     started = datetime.now(UTC)
-    record_start(db_path, run_id, "ingest")
-    summary: dict = {"inputs": [str(Path(p)) for p in inputs]}
-    try:
-        for parsed, quarantined, seen in read_batches(inputs, batch_rows):
-            summary.update(seen)
-            add_counts(summary, store_parsed(db_path, parsed, quarantined, run_id))
-        summary.update({"warehouse": warehouse_totals(db_path), "run_id": run_id})
-        summary["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 2)
-    except BaseException as exc:
-        record_finish(db_path, run_id, summary, f"{type(exc).__name__}: {exc}")
-        raise
-    record_finish(db_path, run_id, summary, None)
+    with db.writing(db_path):
+        record_start(db_path, run_id, "ingest")
+        summary: dict = {"inputs": [str(Path(p)) for p in inputs]}
+        try:
+            for parsed, quarantined, seen in read_batches(inputs, batch_rows):
+                summary.update(seen)
+                add_counts(summary, store_parsed(db_path, parsed, quarantined, run_id))
+                db.fault_point("batch-loaded")
+            summary.update({"warehouse": warehouse_totals(db_path), "run_id": run_id})
+            summary["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 2)
+        except BaseException as exc:
+            record_finish(db_path, run_id, summary, f"{type(exc).__name__}: {exc}")
+            raise
+        record_finish(db_path, run_id, summary, None)
     get_run_logger().info("ingest %s: %s", run_id, {k: summary.get(k) for k in COUNT_KEYS})
     return summary

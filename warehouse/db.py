@@ -5,15 +5,32 @@ in name order, idempotent DDL) and the ordered one-off migrations in
 `warehouse/sql/migrations/`, recording both in `_migrations`. Everything else in the project
 goes through the `Warehouse` handle it returns: frames in and out as polars, parameters
 always bound (never formatted into SQL).
+
+One writer, atomic runs (`writing`): the live file is never opened for writing. A run takes
+an exclusive lock (`<db>.lock`), copies the warehouse to `<db>.next`, does all its writes
+there, checkpoints it and swaps it in with one atomic rename. Readers (`duckdb -readonly`,
+`connect(path, read_only=True)`) are never blocked and never see half a run; a run killed at
+any point leaves the warehouse as it was before it (its leftover `.next` is discarded and
+its runs rows are recorded as failed by the next run). Inside a session every `connect(path)`
+of this process is redirected to the work file; a writable `connect` outside any session is
+a session of its own, for the connection's lifetime.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import json
+import logging
+import os
 import re
+import shutil
+import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +41,8 @@ import polars as pl
 SQL_DIR = Path(__file__).with_name("sql")
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+LOCK_TIMEOUT = 60.0  # seconds a writer waits for another run (PMPULSE_LOCK_TIMEOUT)
+log = logging.getLogger("pmpulse.warehouse")
 
 
 class WarehouseError(RuntimeError):
@@ -44,11 +63,19 @@ def _ident(name: str) -> str:
 class Warehouse:
     """A DuckDB connection with the few operations the pipeline needs."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path,
+        read_only: bool,
+        session: _Session | None = None,
+    ) -> None:
         self.con = con
-        self.path = path
+        self.path = path  # the warehouse asked for (inside a session the work file is open)
         self.read_only = read_only
         self._tx_depth = 0
+        self._session = session
+        self._closed = False
 
     # -- reading ---------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
@@ -181,33 +208,330 @@ class Warehouse:
         return applied
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self.con.close()
+        if self._session is not None:
+            self._session.leave(self)
 
 
-def connect(path: str | Path, read_only: bool = False) -> Warehouse:
-    """Open the warehouse at `path` (created with its schema when writable).
-
-    Use as a context manager: `with db.connect(path) as wh: ...`.
-    """
-    path = Path(path)
-    if read_only and not path.exists():
-        raise WarehouseError(f"no warehouse at {path}: run `pmpulse ingest` or `pmpulse run` first")
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseBusy(
-                f"the warehouse {path} is open for writing by another process "
-                f"(another pmpulse run?): wait for it to finish. DuckDB said: {exc}"
+                f"the warehouse {path} is held open for writing by another process (a duckdb "
+                f"session opened without -readonly?): close it and retry. DuckDB said: {exc}"
             ) from exc
         raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
     con.execute("SET TimeZone = 'UTC'").fetchall()
-    wh = Warehouse(con, path, read_only)
-    if not read_only:
+    return con
+
+
+def connect(path: str | Path, read_only: bool = False) -> Warehouse:
+    """Open the warehouse at `path` (created with its schema when writable).
+
+    Use as a context manager: `with db.connect(path) as wh: ...`. Read-only handles open the
+    live file and never wait. Inside `writing(path)` (this process), every handle opens the
+    run's work file instead; a writable handle outside any session starts one that commits
+    (atomically swaps in) when the handle closes.
+    """
+    path = Path(path)
+    session = _Session.current(path)
+    if session is None and read_only:
+        if not path.exists():
+            raise WarehouseError(
+                f"no warehouse at {path}: run `pmpulse ingest` or `pmpulse run` first"
+            )
+        return Warehouse(_open(path, True), path, True)
+    if session is None:
+        session = _Session.begin(path, implicit=True)
+    return session.open(path, read_only)
+
+
+# -- one writer, atomic runs ---------------------------------------------------------------
+def fault_point(name: str) -> None:
+    """A named point where a fault test may stop a run (PMPULSE_FAULT_AT=name[,name...]).
+
+    When named, prints `FAULT-POINT <name> <pid>` on stderr and sleeps PMPULSE_FAULT_SLEEP
+    seconds (default 60), so a test can kill -9 the process exactly there. No-op otherwise.
+    """
+    points = os.environ.get("PMPULSE_FAULT_AT")
+    if points and name in points.split(","):
+        print(f"FAULT-POINT {name} {os.getpid()}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("PMPULSE_FAULT_SLEEP", "60")))
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock_timeout() -> float:
+    return float(os.environ.get("PMPULSE_LOCK_TIMEOUT", LOCK_TIMEOUT))
+
+
+@dataclass(eq=False)
+class _Session:
+    """A run's private copy of the warehouse, its lock, and the handles open on it."""
+
+    live: Path
+    work: Path
+    lock_fd: int
+    implicit: bool
+    info: dict
+    depth: int = 0
+    failed: BaseException | None = None
+    handles: list[Warehouse] = field(default_factory=list)
+    runs: dict[str, list] = field(default_factory=dict)
+    schema_ready: bool = False
+
+    # registry of the sessions of this process, by live file
+    @staticmethod
+    def _key(path: Path) -> Path:
+        return Path(os.path.abspath(path))
+
+    @classmethod
+    def current(cls, path: Path) -> _Session | None:
+        with _REGISTRY_LOCK:
+            return _REGISTRY.get(cls._key(path))
+
+    @classmethod
+    def begin(cls, path: Path, implicit: bool, timeout: float | None = None) -> _Session:
+        """Lock the warehouse for this process and prepare a fresh work copy."""
+        live = cls._key(path)
+        live.parent.mkdir(parents=True, exist_ok=True)
+        fd = _acquire(live, _lock_timeout() if timeout is None else timeout)
+        try:
+            previous = _read_info(fd)
+            info = {"pid": os.getpid(), "started": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "state": "writing", "runs": []}  # fmt: skip
+            _write_info(fd, info)
+            work = _sidecar(live, ".next")
+            for leftover in (work, _sidecar(work, ".wal")):
+                if leftover.exists():
+                    log.warning("discarding %s left by a run that did not finish", leftover)
+                    leftover.unlink()
+            if _sidecar(live, ".wal").exists():
+                # Written by something other than a pmpulse run: fold its log in first.
+                con = _open(live, False)
+                con.execute("CHECKPOINT").fetchall()
+                con.close()
+            if live.exists():
+                shutil.copyfile(live, work)
+            session = cls(live=live, work=work, lock_fd=fd, implicit=implicit, info=info)
+            if previous.get("state") == "writing" and previous.get("runs"):
+                session._record_abandoned(previous)
+        except BaseException:
+            _release(fd)
+            raise
+        with _REGISTRY_LOCK:
+            _REGISTRY[live] = session
+        fault_point("session-started")
+        return session
+
+    def open(self, path: Path, read_only: bool) -> Warehouse:
+        with _REGISTRY_LOCK:
+            self.depth += 1
+        try:
+            wh = Warehouse(_open(self.work, False), path, read_only, session=self)
+            if not self.schema_ready:
+                wh.apply_schema()
+                self.schema_ready = True
+        except BaseException:
+            self.exit(None)
+            raise
+        with _REGISTRY_LOCK:
+            self.handles.append(wh)
+        return wh
+
+    def leave(self, wh: Warehouse) -> None:
+        with _REGISTRY_LOCK:
+            if wh in self.handles:
+                self.handles.remove(wh)
+        self.exit(None)
+
+    def enter(self) -> None:
+        with _REGISTRY_LOCK:
+            self.depth += 1
+
+    def exit(self, error: BaseException | None) -> None:
+        """One user of the session is done; the last one commits it (or discards it)."""
+        with _REGISTRY_LOCK:
+            if error is not None and self.failed is None:
+                self.failed = error
+            self.depth -= 1
+            if self.depth > 0:
+                return
+            _REGISTRY.pop(self.live, None)
+        try:
+            for wh in list(self.handles):  # handles left open: close them before the swap
+                log.warning("closing a warehouse handle left open on %s", self.live)
+                wh._session = None
+                wh.close()
+            self.handles.clear()
+            if self.failed is None:
+                self._commit()
+            else:
+                self._discard()
+        finally:
+            _release(self.lock_fd)
+
+    def _commit(self) -> None:
+        if not self.work.exists():
+            return
+        con = _open(self.work, False)
+        con.execute("CHECKPOINT").fetchall()
+        con.close()
+        _fsync(self.work)
+        fault_point("before-swap")
+        os.replace(self.work, self.live)
+        _fsync(self.live.parent)
+        wal = _sidecar(self.work, ".wal")
+        if wal.exists():
+            wal.unlink()
+        fault_point("after-swap")
+        self.info["state"] = "done"
+        _write_info(self.lock_fd, self.info)
+
+    def _discard(self) -> None:
+        for path in (self.work, _sidecar(self.work, ".wal")):
+            if path.exists():
+                path.unlink()
+        error = f"{type(self.failed).__name__}: {self.failed}"
+        log.warning("run failed, its writes to %s were discarded: %s", self.live, error)
+        if self.runs:
+            # The warehouse is as before the run; only the runs rows record that it failed.
+            _record_runs(self.live, self.lock_fd, self.runs.values(), error)
+        self.info["state"] = "done"
+        _write_info(self.lock_fd, self.info)
+
+    def note_run(self, run_id: str, flow: str, started: datetime) -> None:
+        self.runs[run_id] = [run_id, flow, started]
+        self.info["runs"].append({"run_id": run_id, "flow": flow, "started": started.isoformat()})
+        _write_info(self.lock_fd, self.info)
+
+    def _record_abandoned(self, previous: dict) -> None:
+        reason = (
+            f"the run (pid {previous.get('pid')}, started {previous.get('started')}) stopped "
+            "before it finished (killed?); none of its writes were kept"
+        )
+        log.warning("%s: %s", self.live, reason)
+        con = _open(self.work, False)
+        try:
+            wh = Warehouse(con, self.live, False)
+            wh.apply_schema()
+            self.schema_ready = True
+            for r in previous["runs"]:
+                wh.execute(
+                    "INSERT INTO runs (run_id, flow, started, finished, status, detail) "
+                    "VALUES (?, ?, ?, ?, 'failed', ?) ON CONFLICT (run_id) DO NOTHING",
+                    [r["run_id"], r["flow"], r["started"], datetime.now(UTC),
+                     json.dumps({"error": reason})],
+                )  # fmt: skip
+        finally:
+            con.close()
+
+
+_REGISTRY: dict[Path, _Session] = {}
+_REGISTRY_LOCK = threading.RLock()
+
+
+def _acquire(live: Path, timeout: float) -> int:
+    """An exclusive lock on `<db>.lock` (waits up to `timeout` s, else WarehouseBusy)."""
+    fd = os.open(_sidecar(live, ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = _read_info(fd)
+                os.close(fd)
+                raise WarehouseBusy(
+                    f"another pmpulse run (pid {holder.get('pid', '?')}, started "
+                    f"{holder.get('started', '?')}) is writing {live}; waited {timeout:.0f} s. "
+                    "Try again when it has finished (PMPULSE_LOCK_TIMEOUT sets the wait)."
+                ) from None
+            time.sleep(min(0.2, max(deadline - time.monotonic(), 0.01)))
+
+
+def _release(fd: int) -> None:
+    with suppress(OSError):
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    with suppress(OSError):
+        os.close(fd)
+
+
+def _read_info(fd: int) -> dict:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = os.read(fd, 1 << 16)
+        return json.loads(data) if data.strip() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_info(fd: int, info: dict) -> None:
+    data = json.dumps(info).encode()
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, data, 0)
+
+
+def _record_runs(live: Path, lock_fd: int, runs: Any, error: str) -> None:
+    """Record failed runs in the live warehouse (lock held): a small copy-and-swap of its own."""
+    work = _sidecar(live, ".next")
+    if live.exists():
+        shutil.copyfile(live, work)
+    con = _open(work, False)
+    try:
+        wh = Warehouse(con, live, False)
         wh.apply_schema()
-    return wh
+        for run_id, flow, started in runs:
+            wh.execute(
+                "INSERT INTO runs (run_id, flow, started, finished, status, detail) "
+                "VALUES (?, ?, ?, ?, 'failed', ?) ON CONFLICT (run_id) DO UPDATE SET "
+                "finished = excluded.finished, status = 'failed', detail = excluded.detail",
+                [run_id, flow, started, datetime.now(UTC), json.dumps({"error": error})],
+            )
+        con.execute("CHECKPOINT").fetchall()
+    finally:
+        con.close()
+    _fsync(work)
+    os.replace(work, live)
+    _fsync(live.parent)
+
+
+@contextmanager
+def writing(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
+    """Make everything this process writes to `path` in the block one atomic change.
+
+    Waits up to `timeout` s (default PMPULSE_LOCK_TIMEOUT or 60) for another run, then
+    raises WarehouseBusy naming it. Yields the work file; `connect(path)` in the block (any
+    thread of this process) opens it. On success the work file replaces the warehouse in one
+    rename; on an exception it is discarded and only the runs started in the block are
+    recorded, as failed. Re-entrant: nested blocks join the outer one.
+    """
+    session = _Session.current(Path(path))
+    if session is None:
+        session = _Session.begin(Path(path), implicit=False, timeout=timeout)
+    session.enter()
+    try:
+        yield session.work
+    except BaseException as exc:
+        session.exit(exc)
+        raise
+    session.exit(None)
 
 
 def _enter(self: Warehouse) -> Warehouse:
@@ -326,10 +650,14 @@ def load_postings(
 
 # -- runs ----------------------------------------------------------------------------------
 def start_run(wh: Warehouse, run_id: str, flow: str) -> None:
+    """Record a run as running. Inside a session, it is recorded as failed if the run fails."""
+    started = datetime.now(UTC)
     wh.execute(
         "INSERT INTO runs (run_id, flow, started, status) VALUES (?, ?, ?, 'running')",
-        [run_id, flow, datetime.now(UTC)],
+        [run_id, flow, started],
     )
+    if wh._session is not None:
+        wh._session.note_run(run_id, flow, started)
 
 
 def finish_run(

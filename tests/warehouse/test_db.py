@@ -88,18 +88,22 @@ def test_identifiers_are_checked_never_formatted_blindly(tmp_path):
         wh.count("postings; DROP TABLE postings")
 
 
-def test_a_second_writer_gets_a_clear_message(tmp_path):
+def test_a_second_writer_gets_a_clear_message(tmp_path, monkeypatch):
     path = tmp_path / "w.duckdb"
     db.connect(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); "
-         "print('ready', flush=True); time.sleep(30)", str(path)],
+        [sys.executable, "-c", "import sys,time; from warehouse import db\n"
+         "with db.writing(sys.argv[1]):\n print('ready', flush=True); time.sleep(30)",
+         str(path)],
         stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(db.WarehouseBusy, match="another process"):
+        monkeypatch.setenv("PMPULSE_LOCK_TIMEOUT", "0.5")
+        with pytest.raises(db.WarehouseBusy, match=f"another pmpulse run \\(pid {holder.pid}"):
             db.connect(path)
+        with db.connect(path, read_only=True) as wh:  # readers are never blocked
+            assert "postings" in wh.tables()
     finally:
         holder.kill()
         holder.wait()
