@@ -901,3 +901,38 @@ def validate_taxonomy(skills: pl.DataFrame, aliases: pl.DataFrame) -> None:
             problems.append(f"{col} not in {allowed}: {bad['skill_id'].to_list()[:5]}")
     if problems:
         raise TaxonomyError("; ".join(problems))
+
+
+_PATTERN_CHARS = re.compile(r"[{}\[\]|]")
+
+
+def esco_aliases(esco: pl.DataFrame, taxonomy: Taxonomy, min_length: int = 4) -> pl.DataFrame:
+    """ESCO labels of the ESCO concepts the taxonomy maps to, as extra aliases.
+
+    esco: id, description, type (ESCO's preferredLabel / altLabels rows, as in the shared
+    `esco_v_1_1_1_data_formatted.csv`). Returns skill_id, alias, match ('exact': ESCO labels
+    are used as written), without labels the taxonomy already knows or that another skill
+    already claims, one-word labels (too generic: "interaction"), labels shorter than
+    `min_length`, and labels using pattern syntax. Opt-in: ESCO's wording widens recall at
+    some cost in precision.
+    """
+    matcher = taxonomy.matcher()
+    known = {key for key, _ in matcher.automaton.items()}
+    mapped = taxonomy.skills.filter(pl.col("esco_id").is_not_null()).select("skill_id", "esco_id")
+    labels = (
+        esco.filter(pl.col("type").is_in(["preferredLabel", "altLabels"]))
+        .select(esco_id=pl.col("id"), alias=pl.col("description").str.strip_chars())
+        .join(mapped, on="esco_id")
+        .filter(
+            (pl.col("alias").str.len_chars() >= min_length)
+            & pl.col("alias").str.contains(r"\s")
+            & ~pl.col("alias").str.contains(_PATTERN_CHARS.pattern)
+        )
+        .with_columns(alias=pl.col("alias").str.to_lowercase())
+        .unique(["alias"], keep="none")  # one label, two of our skills: ambiguous, skip
+        .sort("skill_id", "alias")
+    )
+    keep = [_key(alias) not in known for alias in labels["alias"]]
+    return labels.filter(pl.Series(keep, dtype=pl.Boolean)).select(
+        "skill_id", "alias", match=pl.lit("exact")
+    )
