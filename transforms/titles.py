@@ -429,11 +429,16 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             return "cue"
         if tok == "to" and i > 0 and tokens[i - 1] in _RANGE_START:
             continue  # "mid level to senior developers"
+        if tok in ("across", "spanning"):  # "hiring across Product", not "a role across product"
+            near = tokens[max(0, i - 2) : i]
+            return "cue" if any(t in _FOR_CUES and t != "role" for t in near) else "neg"
         if tok == "for":
             near = tokens[max(0, i - 3) : i]
             return "cue" if any(t in _FOR_CUES for t in near) else "neg"
         if tok == "as":
             return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
+        if tok == "ex" and i < len(tokens) - 3:
+            continue  # "we're hiring: ex-founders, ..., PMs"; but "ex-Google PMs" is passing
         if tok in NEGATIVE:
             return "neg"
         if tok in ("need", "needs") and (
@@ -470,6 +475,7 @@ def _in_role_list(before: str, after: str) -> bool:
 _LINK = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ai|me|ly|se|us|uk|de|jobs)/\S*"
 )
+_TITLE_PREFIX = re.compile(r"^([^:|–—.!?]{2,70}?)(?::\s|\s[-–—|]\s)")
 _MAY_SPLIT = re.compile(r"[.!?;] | [-–—] ")
 
 
@@ -478,8 +484,8 @@ def _n_words(text: str) -> int:
     return len(text.split()) - text.count("http") - text.count("www.")
 
 
-def _units(text: str) -> list[tuple[str, bool]]:
-    """(unit text, title_like) for a post: header segments, list items, sentences."""
+def _units(text: str) -> list[tuple[str, str]]:
+    """(unit text, kind) for a post: header segments, list items, sentences (`_sentences`)."""
     lines: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
@@ -507,19 +513,33 @@ def _units(text: str) -> list[tuple[str, bool]]:
             segs = [s for s in _split_outside_parens(_HEADER_SEP, line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
                 for seg in segs:
-                    units.extend(_sentences(seg, True))
+                    units.extend(_sentences(seg, "header"))
                 continue
         bullet = _BULLET.match(line)
-        units.extend(_sentences(line[bullet.end() :] if bullet else line, bool(bullet)))
+        units.extend(_sentences(line[bullet.end() :] if bullet else line, "item" if bullet else ""))
     return units
 
 
-def _sentences(body: str, item: bool) -> list[tuple[str, bool]]:
-    """A line (or header segment) as units; short ones and list items are title-like."""
+def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
+    """A line (or header segment) as units, each with how title-like it is.
+
+    kind: "header" (a header-line segment), "item" (a bullet or numbered item) or "". Units
+    come back with that kind, "short" for other short units, or "" for running text (so the
+    kind is truthy exactly when the unit is title-like).
+
+    A line that opens with a job title and a colon or dash ("Product Manager (AI): Drive
+    ...") gives that title as a unit of its own.
+    """
+    head = _TITLE_PREFIX.match(body)
+    if head and _n_words(body) > 12 and len(head.group(1).split()) <= 8:
+        title = head.group(1)
+        low = title.lower()
+        if _POST_PM.search(low) or _family_hits(low):
+            return [(title, kind or "item"), *_sentences(body[head.end() :], "")]
     if _n_words(body) <= 12 or not _MAY_SPLIT.search(body):
-        return [(body, item or _n_words(body) <= 12)]
+        return [(body, kind or ("short" if _n_words(body) <= 12 else ""))]
     return [
-        (sent, (item and i == 0) or _n_words(sent) <= 6)
+        (sent, (kind if i == 0 else "") or ("short" if _n_words(sent) <= 6 else ""))
         for i, sent in enumerate(_SENTENCE.split(body))
         if sent
     ]
@@ -552,10 +572,10 @@ def _list_pieces(item: str) -> list[str]:
     return [p.strip(_ITEM_PUNCT) for p in _split_outside_parens(_LIST_PIECES, item)]
 
 
-def _title_as_written(unit: str, start: int, end: int, title_like: bool) -> str:
+def _title_as_written(unit: str, start: int, end: int, kind: str) -> str:
     """The PM title text around a mention: item text if title-like, else modifiers + head."""
     head = unit[start:end]
-    if title_like:
+    if kind:
         item = _clean_item(unit)
         if _LIST_PIECES.search(item):
             item = next((p for p in _list_pieces(item) if head in p), item)
@@ -585,9 +605,9 @@ def _modifiers(words: list[str]) -> list[str]:
     return keep
 
 
-def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bool) -> bool:
+def _opening(unit: str, start: int, end: int, kind: str, abbreviation: bool) -> bool:
     before, after = unit[:start], unit[end:]
-    if _ATTRIBUTE_AFTER.match(after) and not (title_like and start < 3):
+    if _ATTRIBUTE_AFTER.match(after) and not (kind and start < 3):
         return False
     if _FORMER.search(before[-12:]):
         return False
@@ -597,31 +617,65 @@ def _opening(unit: str, start: int, end: int, title_like: bool, abbreviation: bo
     if verdict == "cue" and not abbreviation:
         return True
     if verdict == "cue" and abbreviation:
-        return _in_role_list(before, after) or title_like
+        return _in_role_list(before, after) or kind
     if _described(after):
         return False
-    if title_like:
+    if kind:
         near_start = len(_TOKEN.findall(before.lower())) <= 5
         own_item = bool(_ITEM_BEFORE.search(before) and _ITEM_AFTER.match(after))
         return near_start or own_item or _in_role_list(before, after)
     return _in_role_list(before, after) and (len(unit.split()) <= 14 or _starts_with_roles(before))
 
 
-def _families(units: list[tuple[str, bool]]) -> set[str]:
+_BARE_PRODUCT = re.compile(
+    r"(?:^|(?<=[,/&+(:])|(?<=[,/&+(:] )|(?<=\band )|(?<=\bor )|(?<=\bin )|(?<=\bacross ))"
+    r"product(?=\s*(?:,|/|&|\+|\band\b|\bor\b|\)|roles?\b|positions?\b|openings?\b|$|\.|;))"
+)
+_LIST_END = re.compile(r"[.;:(]")
+_KIND_OF_POSITIONS = re.compile(r"\b(?:engineering|design|developer|dev)\s+(?:positions?|roles?)\b")
+_LABEL_HEAD = re.compile(r"^.*[:(]\s*")
+_GROUP_WORDS = re.compile(r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack)\b")
+
+
+def _product_items(unit: str, low: str, kind: str) -> list[str]:
+    """'Product' named as one department in a list of openings ("roles in Eng, Product")."""
+    found = []
+    for m in _BARE_PRODUCT.finditer(low):
+        before, after = low[: m.start()], low[m.end() :]
+        rest = _LIST_END.split(after[:80], maxsplit=1)[0]
+        if _PERSON_RE.search(rest) or _GROUP_WORDS.search(rest):
+            continue  # "product, AI and platform engineers", "product and design teams"
+        opened = before.rfind("(") > before.rfind(")")
+        if opened and _PERSON_RE.search(before[: before.rfind("(")]):
+            continue  # "Software Engineers (Product, System, SDK)"
+        if _KIND_OF_POSITIONS.search(before):
+            continue  # "engineering positions - systems and product"
+        items = [p for p in _LIST_WORDS.split(_LABEL_HEAD.sub("", before)) if p.strip()]
+        if items and (
+            len(items[-1].split()) > 3 or (len(items) == 1 and _PERSON_RE.search(items[0]))
+        ):
+            continue  # "great sense of design and product", "Staff SWE, Product"
+        verdict = _scan_back(before)
+        if verdict == "cue" or (kind in ("header", "item") and verdict is None):
+            found.append(unit[m.start() : m.end()] + (" roles" if rest.startswith(" role") else ""))
+    return found
+
+
+def _families(units: list[tuple[str, str]]) -> set[str]:
     found: set[str] = set()
-    for unit, title_like in units:
+    for unit, kind in units:
         low = unit.lower()
         if len(low) != len(unit):
             continue
         for start, end, family in _family_hits(low):
             if family in found or _HEAD_NEXT.match(unit, end):
                 continue
-            if _opening(unit, start, end, title_like, abbreviation=False):
+            if _opening(unit, start, end, kind, abbreviation=False):
                 found.add(family)
     return found
 
 
-def _header_title(units: list[tuple[str, bool]], first_line: str) -> str | None:
+def _header_title(units: list[tuple[str, str]], first_line: str) -> str | None:
     """The header segment that names the job(s), if one can be identified."""
     segs = [s for s in _split_outside_parens(_HEADER_SEP, first_line) if s]
     if len(segs) <= 1 and len(first_line.split()) > 12:
@@ -668,7 +722,7 @@ def classify_post(text: str | None) -> dict:
     several = any(w in low_text for w in _SEVERAL_HINTS) and bool(_SEVERAL_ROLES.search(low_text))
     titles: list[str] = []
     if "product" in low_text or "PM" in text or "cpo" in low_text:
-        for unit, title_like in units:
+        for unit, kind in units:
             low = unit.lower()
             has_product = "product" in low
             if not (has_product or "PM" in unit or "cpo" in low):
@@ -680,19 +734,11 @@ def classify_post(text: str | None) -> dict:
             )
             if "PM" in unit:
                 spans += [(m.start(), m.end(), True) for m in _POST_PM_ABBR.finditer(unit)]
-            if (
-                has_product
-                and title_like
-                and len(low) < 80
-                and not _LABEL.match(low)
-                and _bare_product(normalized_title(unit))
-            ):
-                item = _clean_item(unit)
-                pieces = [p for p in _list_pieces(item) if "product" in p.lower()]
-                titles.append(pieces[0] if pieces else item)
             for start, end, abbr in sorted(spans):
-                if _opening(unit, start, end, title_like, abbr):
-                    titles.append(_title_as_written(unit, start, end, title_like))
+                if _opening(unit, start, end, kind, abbr):
+                    titles.append(_title_as_written(unit, start, end, kind))
+            if has_product and not titles:
+                titles.extend(_product_items(unit, low, kind))
         for m in _PM_URL.finditer(text):
             slug = m.group(0).rsplit("/", 1)[-1]
             words = re.split(r"[-_]", slug)
