@@ -270,7 +270,7 @@ FAMILY_WORDS = {
     "engineering": "engineer+ engineering developer+ devs programmer+ hacker+ devops sre+ "
     "architect+ cto qa tester+ dba+ sysadmin+ tech_lead+ technical_lead+ team_lead+ "
     "team_leader+ full-stack_dev+ full_stack_dev+ front-end_dev+ back-end_dev+ coder+ "
-    "rubyist+ pythonista+ sdet+ swe+",
+    "rubyist+ pythonista+ sdet+ swe+ infrastructure infra machine_learning ml",
     "design": "designer+ ux ux/ui ui/ux illustrator+ artist+ animator+",
     "data": "data_scientist+ data_analyst+ analyst+ scientist+ statistician+ researcher+ quant+ "
     "data_science",

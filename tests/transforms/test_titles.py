@@ -139,6 +139,47 @@ def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
             True,
         ),
         ("Acme | Remote | Multiple roles\nSee acme.com/jobs.", False, None, True),
+        # "Product" as one department among the openings, and its look-alikes
+        ("Acme | Engineering & Product | Hybrid", True, "mid", True),
+        ("Acme | Remote\nWe're hiring across Product, Infrastructure, and ML.", True, "mid", True),
+        ("Modal | Software Engineers (Product, System, SDK) | SF", False, None, False),
+        ("Acme | NYC\nWe're hiring product, AI, and platform engineers.", False, None, False),
+        ("Acme | NYC\nProduct:\nWe build a dashboard for clinics.", False, None, False),
+        # a title opening a line, a team description, "no PMs", hard-wrapped text
+        (
+            "Acme | Remote\nProduct Manager (AI Speech): Drive product strategy and work with "
+            "our research team on evaluation.",
+            True,
+            "mid",
+            False,
+        ),
+        (
+            "Acme | Backend Engineer | NYC\nDevelopers, designers and product managers work "
+            "together in small cross functional teams.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Founding Engineer | Boston\nCulture: No Jira. No PMs. Just code.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Backend Engineer | SF\nYou will work closely with our small teams of\n"
+            "developers, QA analysts,\nproduct managers and designers.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | SF\nWe are hiring for 3 roles:\n1) Product Manager - Boston\n"
+            "2) Android Team Leader - Tel Aviv",
+            True,
+            "mid",
+            True,
+        ),
         ("", False, None, False),
         (None, False, None, False),
     ],
@@ -166,6 +207,17 @@ def test_classify_post(
             "Product Manager (Game Experience)",
         ),
         ("Acme | Backend Engineer | NYC", [], "Backend Engineer"),
+        (
+            "Acme | NYC\nLendUp is looking for Product Managers, Software Engineers and Data "
+            "Scientists.",
+            ["Product Managers"],
+            "Product Managers",
+        ),
+        (
+            "Acme | Engineer (Lead | Staff) & Staff Product Manager | Remote",
+            ["Staff Product Manager"],
+            "Engineer (Lead | Staff) & Staff Product Manager",
+        ),
         ("We build things and are always happy to chat.", [], None),
     ],
 )
