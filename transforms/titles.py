@@ -270,7 +270,7 @@ FAMILY_WORDS = {
     "engineering": "engineer+ engineering developer+ devs programmer+ hacker+ devops sre+ "
     "architect+ cto qa tester+ dba+ sysadmin+ tech_lead+ technical_lead+ team_lead+ "
     "team_leader+ full-stack_dev+ full_stack_dev+ front-end_dev+ back-end_dev+ coder+ "
-    "rubyist+ pythonista+ sdet+ swe+ infrastructure infra machine_learning ml",
+    "rubyist+ pythonista+ sdet+ swe+ infrastructure infra machine_learning ml dev_ops",
     "design": "designer+ ux ux/ui ui/ux illustrator+ artist+ animator+",
     "data": "data_scientist+ data_analyst+ analyst+ scientist+ statistician+ researcher+ quant+ "
     "data_science",
@@ -282,8 +282,16 @@ FAMILY_WORDS = {
     "operations": "operations ops office_manager+ support customer_success customer_service "
     "recruiter+ recruiting hr people_ops accountant+ controller+ finance legal counsel "
     "chief_of_staff chiefs_of_staff project_manager+ program_manager+ executive_assistant+ "
-    "assistant+ coordinator+ generalist+ ceo coo cfo cmo",
+    "assistant+ coordinator+ ceo coo cfo cmo",
 }
+
+
+# Department words: an opening only after a hiring cue or in the header line.
+DEPARTMENTS = frozenset(
+    "engineering|operations|ops|support|customer success|customer service|recruiting|hr|"
+    "people ops|finance|legal|marketing|sales|business development|biz dev|bizdev|seo|"
+    "infrastructure|infra|machine learning|ml|data science".split("|")
+)
 
 
 def _family_automaton() -> ahocorasick.Automaton:
@@ -312,7 +320,7 @@ def _family_hits(low: str) -> list[tuple[int, int, str]]:
     hits: list[tuple[int, int, str]] = []
     for last, (length, family) in _FAMILY_AC.iter(low):
         start, end = last - length + 1, last + 1
-        if start > 0 and (low[start - 1] in _WORDISH or low[start - 1] in ".@-"):
+        if start > 0 and (low[start - 1] in _WORDISH or low[start - 1] in ".@-+["):
             continue
         if end < len(low) and low[end] in _WORDISH:
             continue
@@ -669,6 +677,10 @@ def _families(units: list[tuple[str, str]]) -> set[str]:
             continue
         for start, end, family in _family_hits(low):
             if family in found or _HEAD_NEXT.match(unit, end):
+                continue
+            # "on-call operations / support" is a duty; "hiring for sales" an opening
+            department = low[start:end] in DEPARTMENTS and kind != "header"
+            if department and _scan_back(low[:start]) != "cue":
                 continue
             if _opening(unit, start, end, kind, abbreviation=False):
                 found.add(family)
