@@ -217,7 +217,7 @@ def _book_boards(db_path: str, run_id: str, boards: list[BoardResult]) -> tuple[
                         "not closing them (board renamed or API change?)"
                     )
                 else:
-                    seen = [row["source_id"] for row in r.rows]
+                    seen = r.listed_ids or [row["source_id"] for row in r.rows]
                     closed, reopened = ws.sync_board(wh, r.source, r.board, seen, now)
             totals["closed"] += closed
             totals["reopened"] += reopened

@@ -12,7 +12,7 @@ from datetime import datetime
 from types import ModuleType
 
 from flows.sources import ashby, greenhouse, jsonld, lever
-from flows.sources.common import quarantined
+from flows.sources.common import job_id, quarantined
 from flows.sources.config import SourceSpec
 from flows.sources.http import FetchError, HttpClient
 
@@ -39,6 +39,7 @@ class BoardResult:
     reason: str | None = None
     not_modified: bool = False
     unreachable: bool = False  # the host could not be reached at all (offline?)
+    listed_ids: list[str] = field(default_factory=list)  # every job id the board listed
 
 
 def board_url(spec: SourceSpec, base: str) -> str:
@@ -77,6 +78,7 @@ def fetch_ats(client: HttpClient, spec: SourceSpec, base: str, fetched_at: datet
         result.reason = bad[0]["reason"] if bad else "unexpected response shape"
         return result
     result.complete = True
+    result.listed_ids = listed_ids(spec.kind, obj)
     total = (obj.get("meta") or {}).get("total") if spec.kind == "greenhouse" else None
     listed = len(obj["jobs"]) if spec.kind == "greenhouse" else None
     if isinstance(total, int) and listed is not None and total > listed:
@@ -85,6 +87,20 @@ def fetch_ats(client: HttpClient, spec: SourceSpec, base: str, fetched_at: datet
     elif bad:
         result.reason = f"{len(bad)} records quarantined"
     return result
+
+
+def listed_ids(kind: str, obj: object) -> list[str]:
+    """Ids of every public job in a board response, parsed or quarantined (closing uses it:
+    a record that failed to parse is still on the board)."""
+    jobs = obj if kind == "lever" else obj.get("jobs") if isinstance(obj, dict) else None
+    ids = []
+    for job in jobs if isinstance(jobs, list) else []:
+        if not isinstance(job, dict) or job.get("isListed") is False:
+            continue
+        value = job_id(job.get("id"))
+        if value is not None:
+            ids.append(value)
+    return ids
 
 
 def fetch_page(client: HttpClient, url: str, fetched_at: datetime) -> BoardResult:
