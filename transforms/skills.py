@@ -291,26 +291,20 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "someone",
         "somebody",
         "a person",
-        "who {can|has|have|knows}",
         "need{|s|ed}",
         "responsibilit{y|ies}",
         "be responsible",
-        "knowledge",
+        "we{'d| would} love",
+        "we expect",
+        "we want",
+        "we prefer",
+        "nice to have",
         "familiar",
         "familiarity",
-        "background",
-        "expertise",
-        "proven",
-        "track record",
-        "degree",
-        "understanding",
         "proficient",
         "proficiency",
         "comfortable",
         f"qualification{_S}",
-        "experienced",
-        "experience {in|with|of|working|building|managing|leading|developing|as|designing|"
-        "running|shipping|using|doing|at|on|from|writing|creating|driving}",
     ),
     WEAK: ("looking for", "look for", "seeking", "seek", "seeks", "hiring", "hire", "wanted"),
     NEG: (
@@ -435,9 +429,10 @@ def build_matcher(taxonomy: Taxonomy) -> Matcher:
 # Context regexes read `context_text` (lower-case, hyphens kept, quotes straight). They are
 # anchored (`match`), so each costs one short attempt; free-text look-ups use cue positions.
 _ROLE_AFTER = re.compile(
-    r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:designers?|researchers?|engineers?|developers?|"
+    r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:designers?|devs?|eng|researchers?|engineers?|developers?|"
     r"analysts?|scientists?|architects?|specialists?|managers?|leads?|consultants?|experts?|"
-    r"interns?|directors?|roles?|positions?|openings?|jobs?|recruiters?|writers?|coaches?|"
+    r"interns?|internships?|directors?|roles?|positions?|openings?|jobs?|recruiters?|writers?|"
+    r"coaches?|"
     r"masters?|practitioners?|evangelists?|strategists?|officers?|engineering roles?)\b"
 )
 _TEAM_AFTER = re.compile(
@@ -452,21 +447,29 @@ _COMPANY_START = re.compile(
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their)\b"
 )
 _THIRD_PERSON = re.compile(
-    r"[\s•*>]*(?:the\s+)?[a-z0-9.&' -]{1,40}?\s(?:is|are|was|were|has|have|provides|offers|"
+    r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?:the\s+)?[a-z0-9.&' -]{1,40}?\s(?:is|are|was|were|has|"
+    r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
     r"delivers|connects|brings|gives|lets|allows|aims|exists|operates|serves|sells|runs|"
     r"combines|automates|simplifies|transforms|supports|handles|specializes|focuses|"
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses)\b"
 )
 _ROLE_SUBJECT = re.compile(
-    r"[\s•*>\-–]*(?:the|this|our|an?)\s+(?:[\w/&.+#()-]+\s+){0,4}?" + CUE_ROLE_RX + r"\b"
+    r"[\s•*>\-–]*(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
+    r"(?:[\w/&.+#()-]+\s+){0,4}?" + CUE_ROLE_RX + r"\b"
 )
 _ROLE_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|lead|leading|support|interface|coordinate|"
     r"and|for|to|in|of|the|if|as|this|experience|strong|great|excellent)\b)"
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
-    r"between)\b)[\w/&.+#()'-]+[ \t]+){0,5}?" + CUE_ROLE_RX + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$)"
+    r"between)\b)[\w/&.+#()'-]+[ \t]+){0,5}?"
+    + CUE_ROLE_RX
+    + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[^\n]{0,40}$)"
+)
+_HIRED_PERSON = re.compile(
+    r"(?:\s+for)?\s+(?:an?|someone|somebody|talented|experienced|people|candidates?|product|"
+    r"pms?|senior|junior|lead|our|two|three|several|great|strong|passionate|smart)\b"
 )
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
@@ -480,7 +483,7 @@ _HEADING_COMPANY = re.compile(
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
     r"|\b(?:stack|tech we use|technologies we use|tools we use|we use|built with|"
-    r"technologies|our tech|tech)\b"
+    r"technologies|our tech|tech)$"
 )
 _HEADING_ROLE = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
@@ -669,7 +672,7 @@ class _Post:
         ):
             verdict = _NONE
         elif self.cue(STRONG, start, end):
-            verdict = _ALL
+            verdict = _ALL  # speaks to the candidate
         elif (
             _COMPANY_START.match(ctx, s_at, end)
             or _THIRD_PERSON.match(ctx, s_at, end)
@@ -679,10 +682,14 @@ class _Post:
             weak = self.cues.get(WEAK, [])
             i = bisect_left(weak, start)
             verdict = _NONE
-            if i < len(weak) and weak[i] < end:
-                verdict = weak[i] + 1  # mentions after "seeks"/"is looking for"
+            if (
+                i < len(weak)
+                and weak[i] < end
+                and _HIRED_PERSON.match(ctx, _word_end(ctx, weak[i]))
+            ):
+                verdict = weak[i] + 1  # mentions after "seeks a"/"is looking for someone"
         else:
-            verdict = _ALL
+            verdict = _ALL  # bullet, fragment or requirement without a subject
         self._verdict[start] = verdict
         return verdict
 
@@ -702,6 +709,14 @@ class _Post:
             if (p := self.cues.get(kind)) and (j := bisect_left(p, after)) < len(p) and p[j] < limit
         ]
         return bool(first) and min(first)[1] != PM
+
+
+def _word_end(text: str, pos: int) -> int:
+    """End of the word starting at `pos`."""
+    n = len(text)
+    while pos < n and (text[pos].isalnum() or text[pos] == "'"):
+        pos += 1
+    return pos
 
 
 def _company_name(header: str) -> str | None:
@@ -756,8 +771,8 @@ def find_mentions(
     categories = matcher.categories
     for start, neg_end, skill, title in hits:
         end = -neg_end
-        if end <= max_end:
-            continue  # inside a longer hit
+        if start < max_end:
+            continue  # overlaps an earlier (or longer) hit: leftmost-longest wins
         max_end = end
         if title or not demands_only:
             out.append(Mention(start, end, skill))
