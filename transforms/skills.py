@@ -247,6 +247,8 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         f"intern{_S}",
         f"specialist{_S}",
         f"engineering manager{_S}",
+        "{success|account|marketing|sales|community|program|project|office|operations|support|"
+        "content|hr|finance} manager{|s}",
         "head of engineering",
         "vp of engineering",
         f"hacker{_S}",
@@ -346,7 +348,9 @@ CUE_ROLE_RX = (
     r"devops|sres?|researchers?|recruiters?|marketers?|programmers?|technologists?|"
     r"administrators?|admins?|technicians?|writers?|account executives?|sales reps?|"
     r"representatives?|accountants?|counsel|ctos?|testers?|interns?|specialists?|"
-    r"engineering managers?|head of engineering|vp of engineering|hackers?)"
+    r"engineering managers?|head of engineering|vp of engineering|hackers?|"
+    r"(?:success|account|marketing|sales|community|program|project|office|operations|"
+    r"support|content|hr|finance|engineering) managers?)"
 )
 
 
@@ -467,6 +471,7 @@ _ROLE_TITLE_LINE = re.compile(
     + CUE_ROLE_RX
     + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[^\n]{0,40}$)"
 )
+_ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
 _HIRED_PERSON = re.compile(
     r"(?:\s+for)?\s+(?:an?|someone|somebody|talented|experienced|people|candidates?|product|"
     r"pms?|senior|junior|lead|our|two|three|several|great|strong|passionate|smart)\b"
@@ -800,6 +805,8 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False
     if post.in_url(start):
         return False
+    if _ROLE_BEFORE.search(ctx, max(0, start - 40), start):
+        return False  # "engineers influence decisions": another role's doing
     if post.cue(NEG, max(s_start, start - 40), start):
         return False
     return not _NEGATED_AFTER.match(ctx, end, s_end)
