@@ -258,7 +258,7 @@ _MODIFIER = (
     r"(?:(?i:senior|sr\.?|junior|jr\.?|lead|staff|principal|associate|group|founding|technical|"
     r"tech|digital|growth|platform|mobile|web|ai|ml|data|api|enterprise|consumer|b2b|b2c|"
     r"saas|e-?commerce|payments?|hardware|software|game|games|ux|core|first|head of|"
-    r"of|vp|/)|[A-Z][A-Za-z0-9+#/-]*)"
+    r"of|vp|/)|[A-Z][A-Za-z0-9+#/.-]*)"
 )
 _NOT_MODIFIER = frozenset(
     "a an the our we i is are and or for to hiring hire seeking wanted looking need needed open "
@@ -342,8 +342,8 @@ _SEVERAL_ROLES = re.compile(
     r"(?:hiring for|for these|for the following|following) (?:\d+|two|three|four|five|six) "
     r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
-_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s//\s|\s·\s|\s•\s)\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
+_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s·\s|\s•\s)\s*")
 _ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
 _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
@@ -387,7 +387,7 @@ _SLOT = re.compile(
 
 _ASIDE = re.compile(r"\([^()]*\)|\bas well as\b|\bplus\b")
 _ITEM_BEFORE = re.compile(r"(?:^|,|/|&|\+|\band|\bor|:)\s*$")
-_ITEM_AFTER = re.compile(r"^s?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|\band\b|\bor\b|$)")
+_ITEM_AFTER = re.compile(r"^s?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|\band\b|\bor\b|[-–—:|.;!]|$)")
 _LIST_WORDS = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*")
 
 
@@ -398,8 +398,13 @@ _DESCRIBING = frozenset(
 )
 
 
+_SEPARATED = re.compile(r"^s?\s*(?:\([^)]*\))?\s*[-–—:|]")
+
+
 def _described(after: str) -> bool:
     """A verb follows the list of roles: it describes a team, it does not advertise."""
+    if _SEPARATED.match(after):
+        return False  # "Product Manager — Own the roadmap" describes the opening
     for tok in _TOKEN.findall(after[:120].lower()):
         if tok not in _ROLE_TOKENS:
             return tok in _DESCRIBING
@@ -421,6 +426,7 @@ _OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)
 
 
 _WITH = frozenset(("with", "alongside", "our"))
+_W_SLASH = re.compile(r"(?<![\w/])w/(?=\s)")
 _RANGE_START = frozenset("level mid junior entry associate senior sr lead".split())
 _NOUN_BEFORE = frozenset("the their your its his her customer user users business complex".split())
 
@@ -430,7 +436,7 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
 
     names_opening: the mention is followed by "role"/"position" ("we have a PM role open").
     """
-    tokens = _TOKEN.findall(_ASIDE.sub(" , ", before.lower()))
+    tokens = _TOKEN.findall(_ASIDE.sub(" , ", _W_SLASH.sub(" with ", before.lower())))
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
         if names_opening and tok in ("have", "has"):
@@ -613,6 +619,28 @@ def _modifiers(words: list[str]) -> list[str]:
     return keep
 
 
+_ITEM_GOES_ON = re.compile(
+    r"^s?\s+(?:with|to|who|that|preferably|ideally|for|in|at|based|focused)\b", re.IGNORECASE
+)
+_COUNT = re.compile(r"\d+x?|x")
+_ADJECTIVES = frozenset(
+    "experienced talented strong great awesome passionate seasoned smart hands-on savvy "
+    "and & / or + -".split()
+)
+
+
+def _leads_item(before: str, after: str) -> bool:
+    """The mention opens its item: only qualifiers before it ("Senior Technical PM")."""
+    words = [w for w in (w.strip("(),:;*.") for w in before.split()) if _TOKEN.search(w.lower())]
+    if len(words) > 6:
+        return False
+    if words and words[0].lower() in ("a", "an"):
+        if not (_ITEM_AFTER.match(after) or _ITEM_GOES_ON.match(after)):
+            return False  # "A stellar Product lead, plus leadership that ..." is a perk
+        words = words[1:]
+    return all(w.lower() in _ADJECTIVES or _COUNT.fullmatch(w) or _modifiers([w]) for w in words)
+
+
 def _opening(unit: str, start: int, end: int, kind: str, abbreviation: bool) -> bool:
     before, after = unit[:start], unit[end:]
     if _ATTRIBUTE_AFTER.match(after) and not (kind and start < 3):
@@ -625,13 +653,16 @@ def _opening(unit: str, start: int, end: int, kind: str, abbreviation: bool) -> 
     if verdict == "cue" and not abbreviation:
         return True
     if verdict == "cue" and abbreviation:
-        return _in_role_list(before, after) or kind
+        return bool(_in_role_list(before, after) or kind)
     if _described(after):
         return False
     if kind:
-        near_start = len(_TOKEN.findall(before.lower())) <= 5
         own_item = bool(_ITEM_BEFORE.search(before) and _ITEM_AFTER.match(after))
-        return near_start or own_item or _in_role_list(before, after)
+        # header segments are short: a few words before the title are fine ("Full time PM")
+        leads = _leads_item(before, after) or (
+            kind == "header" and len(_TOKEN.findall(before.lower())) <= 5
+        )
+        return leads or own_item or _in_role_list(before, after)
     return _in_role_list(before, after) and (len(unit.split()) <= 14 or _starts_with_roles(before))
 
 
