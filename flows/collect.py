@@ -117,11 +117,12 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
     """
     bases = {"hn": api_base("hn"), "search": api_base("hn_search")}
     known, seen = _hn_state(db_path)
+    window = hn_api.search_since(since, [r["month"] for r in known.values()])
     tally: dict = {"found": 0, "read": 0, "postings_seen": 0, "quarantined": 0, "failed_items": 0,
                    "errors": [], "requests": 0, "failed": None, "unreachable": False}  # fmt: skip
     try:
         found = find_hn_threads.with_options(**_task_options(None, bases["search"])).submit(
-            client, bases["search"], since
+            client, bases["search"], window
         )
         threads = found.result()
     except Exception as exc:
@@ -129,7 +130,17 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
         tally["errors"] = list(getattr(exc, "errors", None) or [str(exc)])
         tally["unreachable"] = bool(getattr(exc, "unreachable", False))
         return tally
-    todo = [t for t in threads if not (known.get(t.thread_id) or {}).get("backfilled")]
+    # Known unfinished threads are read again even when the search window no longer has them.
+    listed = {t.thread_id for t in threads}
+    threads += [
+        hn_api.Thread(tid, r["month"], r["title"], r["author"])
+        for tid, r in known.items()
+        if not r["backfilled"] and tid not in listed and r["month"] >= since
+    ]
+    todo = sorted(
+        (t for t in threads if not (known.get(t.thread_id) or {}).get("backfilled")),
+        key=lambda t: t.month,
+    )
     tally["found"], tally["read"] = len(threads), len(todo)
     futures = [
         (t, read_hn_thread.with_options(**_task_options(f"hn-{t.month:%Y-%m}", bases["hn"])).submit(
@@ -140,7 +151,7 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
     today = datetime.now(UTC).date()
     batch: list[hn_api.ThreadResult] = []
 
-    def flush() -> None:
+    def flush(failed: list[hn_api.Thread]) -> None:
         rows = [row for r in batch for row in r.rows]
         bad = [q for r in batch for q in r.quarantined]
         _store(db_path, run_id, rows, bad, totals)
@@ -155,15 +166,23 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
             }
             for r in batch
         ]
+        state += [  # failed threads are known and unfinished: read again next run
+            {"thread_id": t.thread_id, "month": t.month, "title": t.title, "author": t.author,
+             "kids_known": (known.get(t.thread_id) or {}).get("kids_known") or 0,
+             "backfilled": False}
+            for t in failed
+        ]  # fmt: skip
         with db.connect(db_path) as wh:
             ws.save_hn_state(wh, state, [i for r in batch for i in r.items], datetime.now(UTC))
         batch.clear()
 
+    failed: list[hn_api.Thread] = []
     for thread, future in futures:
         future.wait()
         if future.state.is_failed():
             tally["errors"].append(f"thread {thread.thread_id}: {future.state.message}")
             tally["failed_items"] += 1
+            failed.append(thread)
             continue
         result: hn_api.ThreadResult = future.result()
         tally["postings_seen"] += len(result.rows)
@@ -173,9 +192,9 @@ def _collect_hn(client: HttpClient, db_path: str, run_id: str, since: date, tota
         tally["requests"] += result.requests
         batch.append(result)
         if sum(len(r.rows) for r in batch) >= HN_BATCH_ROWS:
-            flush()
-    if batch:
-        flush()
+            flush([])
+    if batch or failed:
+        flush(failed)
     return tally
 
 

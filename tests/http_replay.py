@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 that replays recorded responses (tests of the live sources).
 
-Routes map a request target (path + query, exactly as sent) to a script of responses: each
+Routes map a request target (path + query, exactly as sent; or a prefix ending in `*`) to a
+script of responses: each
 request takes the next one, the last one repeats. A response can be delayed (a timeout for a
 client with a short read timeout). Every request is logged with its headers.
 """
@@ -51,7 +52,11 @@ class ReplayServer:
             def do_GET(self) -> None:
                 with replay.lock:
                     replay.log.append((self.path, dict(self.headers)))
-                    script = replay.routes.get(self.path)
+                    script = replay.routes.get(self.path) or next(
+                        (v for k, v in replay.routes.items()
+                         if k.endswith("*") and self.path.startswith(k[:-1])),
+                        None,
+                    )  # fmt: skip
                     if script is None:
                         reply = Reply(404, b'{"error": "not found"}')
                     else:
@@ -106,8 +111,9 @@ def hn_runs(folder: Path, names: list[str]) -> list[dict]:
     return [json.loads(gzip.decompress((folder / n).read_bytes())) for n in names]
 
 
-def route_hn(server: ReplayServer, runs: list[dict], search_base: str, hn_base: str,
-             search_targets: list[str]) -> dict[int, list[int]]:  # fmt: skip
+def route_hn(
+    server: ReplayServer, runs: list[dict], search_base: str, hn_base: str
+) -> dict[int, list[int]]:
     """Replay HN from collection runs: the search API lists their threads, the item API
     serves each thread (kids = its comments) and each comment (latest run wins).
 
@@ -133,8 +139,7 @@ def route_hn(server: ReplayServer, runs: list[dict], search_base: str, hn_base: 
     ]  # fmt: skip
     hits.append({"objectID": "1", "title": "Ask HN: Who wants to be hired? (May 2026)",
                  "author": "whoishiring"})  # fmt: skip
-    for target in search_targets:
-        server.route(target, Reply.json({"hits": hits, "nbPages": 1, "page": 0}))
+    server.route(f"{search_base}/search_by_date?*", Reply.json({"hits": hits, "nbPages": 1}))
     prefix = hn_base
     for tid, t in threads.items():
         server.route(f"{prefix}/item/{tid}.json", Reply.json({"id": tid, "type": "story",

@@ -86,6 +86,16 @@ def one_per_month(threads: list[Thread]) -> list[Thread]:
     return [best[m] for m in sorted(best)]
 
 
+def search_since(since: date, known_months: list[date]) -> date:
+    """Where the thread search starts: `since` on the first run (the backfill), then one month
+    before the newest known thread, so a routine run asks only for recent threads."""
+    if not known_months:
+        return since
+    newest = max(known_months)
+    previous = date(newest.year - (newest.month == 1), (newest.month - 2) % 12 + 1, 1)
+    return max(since, previous)
+
+
 def find_threads(client: HttpClient, base: str, since: date) -> tuple[list[Thread], list[str]]:
     """Every Who is hiring thread since `since` (one per month), and the errors met."""
     found: list[Thread] = []

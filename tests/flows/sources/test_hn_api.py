@@ -57,3 +57,16 @@ def test_search_urls_are_the_algolia_paths():
 )
 def test_month_is_over(month, today, over):
     assert hn_api.month_is_over(month, today) is over
+
+
+@pytest.mark.parametrize(
+    ("known", "expected"),
+    [
+        ([], date(2011, 1, 1)),  # first run: the whole backfill
+        ([date(2014, 3, 1), date(2026, 1, 1)], date(2025, 12, 1)),
+        ([date(2026, 7, 1)], date(2026, 6, 1)),
+        ([date(2011, 1, 1)], date(2011, 1, 1)),  # never before `since`
+    ],
+)
+def test_search_window_after_the_backfill(known, expected):
+    assert hn_api.search_since(date(2011, 1, 1), known) == expected
