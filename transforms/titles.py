@@ -243,8 +243,8 @@ _POST_PM = re.compile(
     r"\b(?<![.@-])(?:"
     r"product[ -](?:manag(?:er|ers|ement)|mgr|owners?|directors?|leads?|leaders?)\b(?![ -]gen)"
     rf"|product (?:{_MID}) (?:managers?|leads?|leaders?)\b"
-    rf"|(?:head|director|vp|v\.p\.|vice president|svp|evp)s?(?: of| for|,)? products?\b"
-    rf"(?![ -](?:{_LOOK})\b)"
+    rf"|(?:head|director|vp|v\.p\.|vice president|svp|evp)s?(?: of| for|,)? products?"
+    rf"(?: management\b|\b(?![ -](?:{_LOOK})\b))"
     r"|chief product officers?\b"
     r"|product ?(?:/|&|\+) ?[a-z]+(?: [a-z]+)? manag(?:er|ers|ement)\b"
     r")",
@@ -342,7 +342,7 @@ _SEVERAL_ROLES = re.compile(
     r"(?:hiring for|for these|for the following|following) (?:\d+|two|three|four|five|six) "
     r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|[a-h][.)])\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|\[\d{1,2}\]|[a-h][.)])\s*")
 _HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s·\s|\s•\s)\s*")
 _ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
@@ -550,6 +550,9 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
         low = title.lower()
         if _POST_PM.search(low) or _family_hits(low):
             return [(title, kind or "item"), *_sentences(body[head.end() :], "")]
+        if len(title.split()) <= 3 and body[head.end() - 2] == ":":
+            # a label and a list: "Product/Business: Senior PM (fleet), Program Manager, ..."
+            kind = kind or "item"
     if _n_words(body) <= 12 or not _MAY_SPLIT.search(body):
         return [(body, kind or ("short" if _n_words(body) <= 12 else ""))]
     return [
@@ -673,7 +676,9 @@ _BARE_PRODUCT = re.compile(
 _LIST_END = re.compile(r"[.;:(]")
 _KIND_OF_POSITIONS = re.compile(r"\b(?:engineering|design|developer|dev)\s+(?:positions?|roles?)\b")
 _LABEL_HEAD = re.compile(r"^.*[:(]\s*")
-_GROUP_WORDS = re.compile(r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack)\b")
+_GROUP_WORDS = re.compile(
+    r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack|offices?)\b"
+)
 
 
 def _product_items(unit: str, low: str, kind: str) -> list[str]:
@@ -689,12 +694,13 @@ def _product_items(unit: str, low: str, kind: str) -> list[str]:
             continue  # "Software Engineers (Product, System, SDK)"
         if _KIND_OF_POSITIONS.search(before):
             continue  # "engineering positions - systems and product"
+        verdict = _scan_back(before)
         items = [p for p in _LIST_WORDS.split(_LABEL_HEAD.sub("", before)) if p.strip()]
         if items and (
-            len(items[-1].split()) > 3 or (len(items) == 1 and _PERSON_RE.search(items[0]))
+            (verdict is None and len(items[-1].split()) > 3)
+            or (len(items) == 1 and _PERSON_RE.search(items[0]))
         ):
             continue  # "great sense of design and product", "Staff SWE, Product"
-        verdict = _scan_back(before)
         if verdict == "cue" or (kind in ("header", "item") and verdict is None):
             found.append(unit[m.start() : m.end()] + (" roles" if rest.startswith(" role") else ""))
     return found
