@@ -343,7 +343,7 @@ _SEVERAL_ROLES = re.compile(
     r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|\[\d{1,2}\]|[a-h][.)])\s*")
-_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s·\s|\s•\s)\s*")
+_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s::\s|\s·\s|\s•\s)\s*")
 _ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
 _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
@@ -429,6 +429,9 @@ _WITH = frozenset(("with", "alongside", "our"))
 _W_SLASH = re.compile(r"(?<![\w/])w/(?=\s)")
 _RANGE_START = frozenset("level mid junior entry associate senior sr lead".split())
 _NOUN_BEFORE = frozenset("the their your its his her customer user users business complex".split())
+
+
+_SLOT_WORDS = re.compile(r"(?i)\b(?:full|part)[- ]?time|\bintern(?:ship)?s?\b|\bcontract\b")
 
 
 def _scan_back(before: str, names_opening: bool = False) -> str | None:
@@ -676,9 +679,7 @@ _BARE_PRODUCT = re.compile(
 _LIST_END = re.compile(r"[.;:(]")
 _KIND_OF_POSITIONS = re.compile(r"\b(?:engineering|design|developer|dev)\s+(?:positions?|roles?)\b")
 _LABEL_HEAD = re.compile(r"^.*[:(]\s*")
-_GROUP_WORDS = re.compile(
-    r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack|offices?)\b"
-)
+_GROUP_WORDS = re.compile(r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack|offices?)\b")
 
 
 def _product_items(unit: str, low: str, kind: str) -> list[str]:
@@ -732,7 +733,8 @@ def _header_title(units: list[tuple[str, str]], first_line: str) -> str | None:
     candidates = []
     for i, seg in enumerate(segs):
         clean = _URL_RE.sub("", seg).strip()
-        if not clean or _SLOT.fullmatch(clean) or len(clean.split()) > 12:
+        slot = _SLOT.fullmatch(clean) and not _ROLE_WORD.search(_SLOT_WORDS.sub("", clean))
+        if not clean or slot or len(clean.split()) > 12:
             continue
         has_pm = bool(_POST_PM.search(clean.lower()) or _POST_PM_ABBR.search(clean))
         has_role = has_pm or bool(_ROLE_WORD.search(clean))
