@@ -331,7 +331,16 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "role{|s} {for|including}",
         "open {role|roles|position|positions}",
     ),
-    GENERIC: ("positions", "roles", "openings", "internships", "people", "talent"),
+    GENERIC: (
+        "positions",
+        "roles",
+        "openings",
+        "internships",
+        "people",
+        "talent",
+        "opportunities",
+        "vacancies",
+    ),
     NOT_DEMAND: (
         "also {hiring|looking|seeking|need|have openings}",
         "interview {process|loop}",
@@ -451,7 +460,9 @@ _COMPANY_START = re.compile(
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their)\b"
 )
 _THIRD_PERSON = re.compile(
-    r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?:the\s+)?[a-z0-9.&' -]{1,40}?\s(?:is|are|was|were|has|"
+    r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
+    r"who|how|all|any|some|each|every|our|we|you|your|i)\b)(?:the\s+)?[a-z0-9.&' -]{1,40}?\s"
+    r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
     r"delivers|connects|brings|gives|lets|allows|aims|exists|operates|serves|sells|runs|"
@@ -460,7 +471,9 @@ _THIRD_PERSON = re.compile(
 )
 _ROLE_SUBJECT = re.compile(
     r"[\s•*>\-–]*(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
-    r"(?:[\w/&.+#()-]+\s+){0,4}?" + CUE_ROLE_RX + r"\b"
+    r"(?:[\w/&.+#()-]+\s+){0,4}?(?:"
+    + CUE_ROLE_RX
+    + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team)\b"
 )
 _ROLE_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
@@ -472,15 +485,16 @@ _ROLE_TITLE_LINE = re.compile(
     + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[^\n]{0,40}$)"
 )
 _ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
-_HIRED_PERSON = re.compile(
-    r"(?:\s+for)?\s+(?:an?|someone|somebody|talented|experienced|people|candidates?|product|"
-    r"pms?|senior|junior|lead|our|two|three|several|great|strong|passionate|smart)\b"
+_NOT_A_PERSON = re.compile(
+    r"(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?(?:ways?|feedback|"
+    r"opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
+    r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
-_HEADING_LINE = re.compile(r"[\s\-–=*#_:>]*([a-z][a-z0-9'&/ ,]{1,40}?)[\s\-–=*#_]*(:|$)")
+_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40}?)[\s\-–=*#_]*(:|$)")
 _HEADING_COMPANY = re.compile(
     r"^(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
@@ -488,7 +502,7 @@ _HEADING_COMPANY = re.compile(
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
     r"|\b(?:stack|tech we use|technologies we use|tools we use|we use|built with|"
-    r"technologies|our tech|tech)$"
+    r"technologies|our tech|tech|tech challenges|technical challenges|challenges|technology)$"
 )
 _HEADING_ROLE = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
@@ -552,9 +566,14 @@ class _Post:
         self._bounds: list[int] | None = None
         self._verdict: dict[int, int] = {}
 
-    def cue(self, kind: int, a: int, b: int) -> bool:
-        positions = self.cues.get(kind)
-        return bool(positions) and _any_in(positions, a, b)
+    def cue(self, kinds: int, a: int, b: int) -> bool:
+        """Some cue word of one of `kinds` (bits) starts in [a, b)."""
+        for kind in _KINDS:
+            if kinds & kind:
+                positions = self.cues.get(kind)
+                if positions and _any_in(positions, a, b):
+                    return True
+        return False
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """(start, end) of the sentence around `pos`."""
@@ -642,8 +661,8 @@ class _Post:
         s = line.strip()
         label = s.strip(" -*#:")
         end = pos + len(line)
-        if self.cue(STRONG, pos, end) or _HEADING_ROLE.match(label):
-            return False
+        if self.cue(STRONG | WEAK | HIRE | GENERIC, pos, end) or _HEADING_ROLE.match(label):
+            return False  # "Requirements:", "We are hiring for:", "Five opportunities:"
         return bool(
             _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
             or _HEADING_COMPANY.search(label[:40])
@@ -690,9 +709,9 @@ class _Post:
             if (
                 i < len(weak)
                 and weak[i] < end
-                and _HIRED_PERSON.match(ctx, _word_end(ctx, weak[i]))
+                and not _NOT_A_PERSON.match(ctx, _word_end(ctx, weak[i]))
             ):
-                verdict = weak[i] + 1  # mentions after "seeks a"/"is looking for someone"
+                verdict = weak[i] + 1  # mentions after "seeks a PM with", not "seeking ideas"
         else:
             verdict = _ALL  # bullet, fragment or requirement without a subject
         self._verdict[start] = verdict
