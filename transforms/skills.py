@@ -619,7 +619,12 @@ class _Post:
             # another role's block: a title line of a non-PM role owns the lines after it;
             # several title lines in a row are a list of openings and own nothing after it
             title = None
-            if roles and len(line) < 400 and _any_in(roles, pos, pos + min(len(line), 160)):
+            if (
+                roles
+                and pos > self.header_end  # the header lists every role: it owns nothing
+                and len(line) < 400
+                and _any_in(roles, pos, pos + min(len(line), 160))
+            ):
                 title = _ROLE_TITLE_LINE.match(line)
             if title and not self.cue(PM, pos, pos + title.end()):
                 role_run += 1
