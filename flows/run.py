@@ -1,29 +1,33 @@
-"""Flow `run`: every stage that exists, in order. Orchestration only."""
+"""Flow `run`: every stage, in order, as one atomic change of the warehouse."""
 
 from __future__ import annotations
 
 from prefect import flow
 
+from flows.collect import collect
 from flows.ingest import ingest
-
-
-class NoInput(RuntimeError):
-    """`pmpulse run` was given no input and no live source could be used."""
+from flows.skills import extract_skills
+from warehouse import db
 
 
 @flow(name="run")
-def run(db_path: str, inputs: list[str] | None = None) -> dict:
-    """Bring postings in (files when given, else the live sources), then every later stage."""
+def run(
+    db_path: str,
+    inputs: list[str] | None = None,
+    sources: list[str] | None = None,
+    boards_file: str | None = None,
+) -> dict:
+    """Bring postings in (files when given, else the live sources), then every later stage.
+
+    All stages write into one work copy of the warehouse that replaces it only when every
+    stage has succeeded (`db.writing`): readers never see a half-finished run.
+    Returns {stage: summary}.
+    """
     summary: dict = {}
-    if inputs:
-        summary["ingest"] = ingest(inputs=inputs, db_path=db_path)
-    else:
-        try:
-            from flows.collect import collect
-        except ImportError as exc:
-            raise NoInput(
-                "live sources are not available in this version: pass files with --input, "
-                "e.g. `pmpulse run --input ../shared/data/hn`"
-            ) from exc
-        summary["collect"] = collect(db_path=db_path)
+    with db.writing(db_path):
+        if inputs:
+            summary["ingest"] = ingest(inputs=inputs, db_path=db_path)
+        else:
+            summary["collect"] = collect(db_path=db_path, sources=sources, boards_file=boards_file)
+        summary["extract"] = extract_skills(db_path=db_path)
     return summary
