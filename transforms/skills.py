@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -387,10 +388,10 @@ class Matcher(NamedTuple):
 def build_matcher(taxonomy: Taxonomy) -> Matcher:
     """Aho-Corasick automaton over every surface form.
 
-    Value per key: (key length, skill index or -1, title-bearing, check, cue bits) where
+    Value per key: (key length, skill index or -1, title-bearing, check, cue kinds) where
     `check` is the form the original text must equal (case-sensitive aliases) or equal
     lower-cased (forms that begin or end with punctuation, like ".net" or "aha!"), else None;
-    cue bits mark the words the context rules look for (`CUE_PATTERNS`).
+    cue kinds (a tuple of bits) mark the words the context rules look for (`CUE_PATTERNS`).
     """
     skills = taxonomy.skills
     index = {sid: i for i, sid in enumerate(skills["skill_id"].to_list())}
@@ -425,7 +426,8 @@ def build_matcher(taxonomy: Taxonomy) -> Matcher:
         entries.setdefault(key, [-1, False, None, 0])[3] |= bits
     automaton = ahocorasick.Automaton()
     for key, (skill, title, check, bits) in entries.items():
-        automaton.add_word(key, (len(key), skill, title, check, bits))
+        kinds = tuple(kind for kind in CUE_PATTERNS if bits & kind)
+        automaton.add_word(key, (len(key), skill, title, check, kinds))
     automaton.make_automaton()
     cats = skills["category"].to_list()
     return Matcher(
@@ -568,6 +570,11 @@ class _Post:
 
     def cue(self, kinds: int, a: int, b: int) -> bool:
         """Some cue word of one of `kinds` (bits) starts in [a, b)."""
+        positions = self.cues.get(kinds)  # fast path: one kind
+        if positions is not None:
+            return _any_in(positions, a, b)
+        if kinds in _KIND_SET:
+            return False
         for kind in _KINDS:
             if kinds & kind:
                 positions = self.cues.get(kind)
@@ -596,58 +603,60 @@ class _Post:
         intro_other = False
         roles = self.cues.get(ROLE, [])
         pos = 0
+        header_end = self.header_end
+        company = self.company
         for line in self.ctx.split("\n"):
             kind = 0
             stripped = line.strip()
+            n = len(stripped)
             # headings: a company section runs until a role heading
-            head = None
-            if stripped and (len(stripped) <= 45 or ":" in stripped[:45]):
-                head = _HEADING_LINE.match(line)
-            if head:
+            if n and (n <= 45 or ":" in stripped[:45]) and (head := _HEADING_LINE.match(line)):
                 label = head.group(1).strip()
                 if _HEADING_COMPANY.search(label) or (
-                    self.company is not None and label in (self.company, f"about {self.company}")
+                    company is not None and label in (company, f"about {company}")
                 ):
                     if head.group(2) == ":" and line[head.end() :].strip():
-                        kind |= _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
+                        kind = _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
                     else:
                         in_company = True
                 elif _HEADING_ROLE.match(label):
                     in_company = False
             if in_company:
-                kind |= _COMPANY_SECTION
+                kind = _COMPANY_SECTION
             # another role's block: a title line of a non-PM role owns the lines after it;
             # several title lines in a row are a list of openings and own nothing after it
             title = None
             if (
                 roles
-                and pos > self.header_end  # the header lists every role: it owns nothing
-                and len(line) < 400
+                and pos > header_end  # the header lists every role: it owns nothing
+                and n < 400
                 and _any_in(roles, pos, pos + min(len(line), 160))
             ):
                 title = _ROLE_TITLE_LINE.match(line)
             if title and not self.cue(PM, pos, pos + title.end()):
                 role_run += 1
                 other_role = True
-            elif title or self._pm_title(pos, stripped, line, role_run):
+            elif title or (n < 120 and self._pm_title(pos, stripped, line, role_run)):
                 role_run += 1
                 other_role = False
-            elif stripped:
+            elif n:
                 if role_run >= 2:
                     other_role = False
                 role_run = 0
             if other_role:
                 kind |= _OTHER_ROLE
             # list items inherit a non-demand intro line
-            if _is_list_item(line):
-                if intro_other:
+            if n:
+                first = stripped[0]
+                if (first in _LIST_MARKS or first.isdigit()) and _is_list_item(line):
+                    if intro_other:
+                        kind |= _NOT_DEMAND_LINE
+                else:
+                    intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
+                if ("http" in line or "www." in line or ".com" in line) and (
+                    len(_URL.sub(" ", line).split()) <= 8
+                ):
                     kind |= _NOT_DEMAND_LINE
-            elif stripped:
-                intro_other = stripped.endswith(":") and self._intro_is_other(pos, line)
-            if ("http" in line or "www." in line or ".com" in line) and (
-                len(_URL.sub(" ", line).split()) <= 8
-            ):
-                kind |= _NOT_DEMAND_LINE
             starts.append(pos)
             kinds.append(kind)
             pos += len(line) + 1
@@ -681,10 +690,7 @@ class _Post:
         """The hit is inside a link or e-mail address (its whitespace-delimited token)."""
         ctx = self.ctx
         a = max(ctx.rfind(" ", 0, start), ctx.rfind("\n", 0, start)) + 1
-        b = start
-        n = len(ctx)
-        while b < n and not ctx[b].isspace():
-            b += 1
+        b = _NON_SPACE.match(ctx, start).end()
         return bool(_URL_TOKEN.search(ctx, a, b))
 
     def demand_from(self, start: int, end: int) -> int:
@@ -772,13 +778,11 @@ def find_mentions(
         ctx = context_text(text)
         scan = f" {_NON_WORD.sub(' ', ctx)} "
     hits = []
-    cues: dict[int, list[int]] = {}
-    for last, (length, skill, title, check, bits) in matcher.automaton.iter(scan):
+    cues: defaultdict[int, list[int]] = defaultdict(list)
+    for last, (length, skill, title, check, kinds) in matcher.automaton.iter(scan):
         start = last - length + 1
-        if bits:
-            for kind in _KINDS:
-                if bits & kind:
-                    cues.setdefault(kind, []).append(start)
+        for kind in kinds:
+            cues[kind].append(start)
         if skill < 0:
             continue
         end = last - 1
@@ -814,6 +818,8 @@ def find_mentions(
 
 
 _KINDS = tuple(CUE_PATTERNS)
+_KIND_SET = frozenset(_KINDS)
+_NON_SPACE = re.compile(r"\S*")
 
 
 def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
@@ -829,11 +835,13 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False
     if post.in_url(start):
         return False
-    if _ROLE_BEFORE.search(ctx, max(0, start - 40), start):
+    if post.cue(ROLE, max(0, start - 40), start) and _ROLE_BEFORE.search(
+        ctx, max(0, start - 40), start
+    ):
         return False  # "engineers influence decisions": another role's doing
     if post.cue(NEG, max(s_start, start - 40), start):
         return False
-    return not _NEGATED_AFTER.match(ctx, end, s_end)
+    return not (post.cue(NEG, end, min(s_end, end + 90)) and _NEGATED_AFTER.match(ctx, end, s_end))
 
 
 def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[str]:
