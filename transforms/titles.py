@@ -102,7 +102,7 @@ NEGATIVE = frozenset(
 # "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
 _FOR_CUES = frozenset(
     "looking searching hiring seeking openings opening positions position roles role room need "
-    "needs jobs job opportunities vacancies hire recruiting".split()
+    "needs jobs job opportunities vacancies hire recruiting open reqs available".split()
 )
 # A PM mention followed by one of these words is an attribute ("product management
 # experience", "our product team"), not an opening.
@@ -354,6 +354,7 @@ _SENTENCE = re.compile(
     r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
 )
 _TOKEN = re.compile(r"[a-z0-9+#']+")
+_TOKEN_COMMA = re.compile(r"[a-z0-9+#']+|,")
 _LIST_SEP_BEFORE = re.compile(r"(?:,|/|&|\+|-|–|\band\b|\bor\b|:)\s*(?:[\w.+#-]+\s+){0,3}$")
 _LIST_SEP_AFTER = re.compile(
     r"^(?:s)?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|-|–|\band\b|\bor\b)\s*(?:(?:an?|the)\s+)?"
@@ -434,14 +435,25 @@ _NOUN_BEFORE = frozenset("the their your its his her customer user users busines
 _SLOT_WORDS = re.compile(r"(?i)\b(?:full|part)[- ]?time|\bintern(?:ship)?s?\b|\bcontract\b")
 
 
+def _with_governs_other(following: list[str]) -> bool:
+    """'with' heads an earlier list item, not the mention's list ("engineers with security
+    expertise, voip experts, a VP of product"): no role word before the next comma."""
+    if "," not in following:
+        return False
+    phrase = " ".join(following[: following.index(",")])
+    return not (_family_hits(phrase) or "product" in phrase or "pm" in phrase.split())
+
+
 def _scan_back(before: str, names_opening: bool = False) -> str | None:
     """'cue' or 'neg' for the nearest decisive word before a mention, else None.
 
     names_opening: the mention is followed by "role"/"position" ("we have a PM role open").
     """
-    tokens = _TOKEN.findall(_ASIDE.sub(" , ", _W_SLASH.sub(" with ", before.lower())))
+    tokens = _TOKEN_COMMA.findall(_ASIDE.sub(" , ", _W_SLASH.sub(" with ", before.lower())))
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
+        if tok == ",":
+            continue
         if names_opening and tok in ("have", "has"):
             return "cue"
         if tok == "to" and i > 0 and tokens[i - 1] in _RANGE_START:
@@ -456,6 +468,8 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
         if tok == "ex" and i < len(tokens) - 3:
             continue  # "we're hiring: ex-founders, ..., PMs"; but "ex-Google PMs" is passing
+        if tok == "with" and _with_governs_other(tokens[i + 1 :]):
+            continue  # "engineers with security expertise, a designer and a VP of product"
         if tok in NEGATIVE:
             return "neg"
         if tok in ("need", "needs") and (
@@ -663,7 +677,19 @@ def _opening(unit: str, start: int, end: int, kind: str, abbreviation: bool) -> 
     if _described(after):
         return False
     if kind:
-        own_item = bool(_ITEM_BEFORE.search(before) and _ITEM_AFTER.match(after))
+        # the mention is one item of a list ("..., Director of Security, Technical PM")
+        piece = _LIST_WORDS.split(before)[-1]
+        earlier = before[: len(before) - len(piece)]
+        own_item = bool(
+            earlier
+            and _ITEM_AFTER.match(after)
+            and _leads_item(piece, after)
+            and (
+                kind == "header"
+                or _PERSON_RE.search(earlier.lower())
+                or _family_hits(earlier.lower())
+            )
+        )
         # header segments are short: a few words before the title are fine ("Full time PM")
         leads = _leads_item(before, after) or (
             kind == "header" and len(_TOKEN.findall(before.lower())) <= 5
