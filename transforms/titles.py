@@ -16,18 +16,27 @@ Titles (`classify_title`, `title_roles`)
   No qualifier, "II" and "Founding" are `mid`.
 
 Whole posts (`classify_post`, `post_roles`)
-A post is cut into units: the segments of its header line (`Company | Role | Place`) and
-the sentences of every other line. Each role mention (PM family, or another job family for
+A post is cut into units, each with a kind: the segments of its header line
+(`Company | Role | Place`, kind "header"), bullet or numbered items ("item"), other short
+lines ("short") and the sentences of running text (""). Hard-wrapped lines are rejoined and
+links blanked first. Each role mention (the PM family, or another job family for
 `multi_role`) is judged by its context:
 - reading back from the mention to the start of its unit, the nearest decisive word wins:
-  a hiring cue ("hiring", "looking for", "roles", "join us as") makes it an opening; a
-  passing-mention cue ("with", "our", "former", "by", "to", "experience") does not;
-- with neither, it is an opening only in a title-like unit (header segment, bullet or
-  numbered item, short line) near the unit's start or inside a list of role nouns;
+  a hiring cue ("hiring", "looking for", "roles", "join us as", "openings, including")
+  makes it an opening; a passing-mention cue ("with", "our", "former", "by", "to",
+  "experience", "no") does not;
+- with neither, it is an opening only in a title-like unit when it opens its item (only
+  qualifiers before it: "Senior Technical PM", "1 x Product Manager") or is one item of a
+  list of roles, or in running text that starts with a list of roles ("Engineers, PMs,
+  Designers - interested?"), unless a verb follows ("PMs and designers work together");
 - a mention followed by "experience", "team", "skills", ... is an attribute, not a role;
+- "Product" alone counts as an opening when it is one department in a list of openings
+  ("roles in Eng, Product, Design"), not when it qualifies a person ("Staff SWE, Product",
+  "Software Engineers (Product, SDK)", "product, AI and platform engineers");
 - job-board URLs whose path names a PM title (`/product-manager-...`) count too.
-`multi_role` is true when openings of two job families are found, or the post says it
-hires for several roles ("multiple roles", "a number of open positions").
+`multi_role` is true when openings of two job families are found (department words such as
+"sales" or "support" only after a hiring cue or in the header), or the post says it hires
+for several roles ("multiple roles", "a number of open positions").
 """
 
 from __future__ import annotations
@@ -86,9 +95,8 @@ _FILLER = re.compile(
 # Hiring cues and passing-mention cues, read backwards from a mention (lower-case tokens).
 CUES = frozenset(
     "hiring hire hires looking seeking seek searching recruiting need needs needed want "
-    "wanted positions position roles role openings opening opportunities opportunity "
-    "vacancies vacancy including add adding apply openings: hiring: "
-    "wanting".split()
+    "wanted wanting positions position roles role openings opening opportunities opportunity "
+    "vacancies vacancy including add adding apply".split()
 )
 NEGATIVE = frozenset(
     "with our alongside by former ex from like your their his her my its has have had "
@@ -96,7 +104,7 @@ NEGATIVE = frozenset(
     "enable enables i'm im am me myself aspects aspect elements bits part to that which who "
     "whom whose tools tool years year than about under no not without "
     "report reports reporting manage managing managed partner partnering collaborate "
-    "collaborating built founded led run including_ other "
+    "collaborating built founded led run other "
     "interface interfacing as these those was were are is be being been".split()
 )
 # "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
@@ -348,7 +356,6 @@ _ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
 _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
 _PARENS = re.compile(r"\([^()]*\)")
-_LABEL = re.compile(r"^\W*products?\s*:")
 _SENTENCE = re.compile(
     r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!Dir\.)(?<!\bst\.)"
     r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
@@ -372,7 +379,7 @@ _HEAD_NEXT = re.compile(
 _PM_URL = re.compile(
     r"(?i)/[^\s]*?\b(?:(?:senior|sr|lead|staff|principal|group|associate|technical)[-_])?"
     r"(?:product[-_](?:manager|management|owner|lead|director)|head[-_]of[-_]product|"
-    r"vp[-_](?:of[-_])?product)(?![-_](?:market|design|engineer|operat|analy))"
+    r"vp[-_](?:of[-_])?product)(?![-_](?:market|design|engineer|operat|analy)|s\b|s[-_])"
 )
 
 
@@ -387,7 +394,6 @@ _SLOT = re.compile(
 
 
 _ASIDE = re.compile(r"\([^()]*\)|\bas well as\b|\bplus\b")
-_ITEM_BEFORE = re.compile(r"(?:^|,|/|&|\+|\band|\bor|:)\s*$")
 _ITEM_AFTER = re.compile(r"^s?\s*(?:\([^)]*\))?\s*(?:,|/|&|\+|\band\b|\bor\b|[-–—:|.;!]|$)")
 _LIST_WORDS = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*")
 
