@@ -180,6 +180,49 @@ def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
             "mid",
             True,
         ),
+        # a title closing a list of roles; 'with' heading an earlier item
+        (
+            "Stash | Lead Data Engineer, Senior iOS Engineer, Data Scientist, Director of "
+            "Information Security, Technical Product Manager | New York, NY",
+            True,
+            "mid",
+            True,
+        ),
+        (
+            "Acme | SF\nWe're also looking for a devops engineer, engineers with security "
+            "expertise, a designer and a VP of product.",
+            True,
+            "vp",
+            True,
+        ),
+        # perks, bios, interview steps and blog links are not openings
+        (
+            "Acme | Backend Engineer | Remote\nPerks:\n- A stellar, technical Product lead, plus "
+            "leadership that values input.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Backend Engineer | Remote\nOur founders are an ex-Google engineer and a "
+            "long-time Google Product Manager.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Backend Engineer | Remote\nProcess:\n- Chat w/ a Product Manager",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | Backend Engineer\nSee https://medium.com/@acme/how-product-managers-work",
+            False,
+            None,
+            False,
+        ),
+        ("Acme | Remote\nOpen roles:\n[4] Product Manager (UK/Ireland/Poland)", True, "mid", False),
         ("", False, None, False),
         (None, False, None, False),
     ],
