@@ -548,7 +548,7 @@ def _any_in(positions: list[int], a: int, b: int) -> bool:
 class _Post:
     """Per-posting context, computed lazily (only postings with hits pay for it)."""
 
-    __slots__ = ("_bounds", "_lines", "_verdict", "company", "ctx", "cues", "header_end", "text")
+    __slots__ = ("_lines", "_verdict", "bounds", "company", "ctx", "cues", "header_end", "text")
 
     def __init__(self, text: str, ctx: str, cues: dict[int, list[int]]) -> None:
         self.text = text
@@ -565,7 +565,7 @@ class _Post:
         self.header_end = first if is_header else -1
         self.company = _company_name(ctx[:first]) if "|" in line else None
         self._lines: tuple[list[int], list[int]] | None = None
-        self._bounds: list[int] | None = None
+        self.bounds = [m.end() for m in _SENTENCE_END.finditer(ctx)]
         self._verdict: dict[int, int] = {}
 
     def cue(self, kinds: int, a: int, b: int) -> bool:
@@ -584,9 +584,7 @@ class _Post:
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """(start, end) of the sentence around `pos`."""
-        if self._bounds is None:
-            self._bounds = [m.end() for m in _SENTENCE_END.finditer(self.ctx)]
-        bounds = self._bounds
+        bounds = self.bounds
         i = bisect_right(bounds, pos)
         return (bounds[i - 1] if i else 0), (bounds[i] if i < len(bounds) else len(self.ctx))
 
@@ -822,26 +820,49 @@ _KIND_SET = frozenset(_KINDS)
 _NON_SPACE = re.compile(r"\S*")
 
 
+_TEAM_CHECKED = frozenset(c for c in HARD_CATEGORIES if c != "agile")
+
+
 def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
+    """Whether the hit at [start, end) is a demand (the checks cheapest first)."""
     if start < post.header_end:
         return False
-    s_start, s_end = post.sentence(start)
-    if start < post.demand_from(s_start, s_end):
+    bounds = post.bounds
+    i = bisect_right(bounds, start)
+    s_start = bounds[i - 1] if i else 0
+    verdict = post._verdict.get(s_start)
+    if verdict is None:
+        verdict = post.demand_from(s_start, bounds[i] if i < len(bounds) else len(post.ctx))
+    if start < verdict:
         return False
+    cues = post.cues
+    neg = cues.get(NEG)
+    if neg:
+        j = bisect_left(neg, max(s_start, start - 40))
+        if j < len(neg) and neg[j] < start:
+            return False
     ctx = post.ctx
     if _ROLE_AFTER.match(ctx, end):
         return False
-    if category in HARD_CATEGORIES and category != "agile" and _TEAM_AFTER.match(ctx, end):
+    if category in _TEAM_CHECKED and _TEAM_AFTER.match(ctx, end):
         return False
+    roles = cues.get(ROLE)
+    if roles:
+        j = bisect_left(roles, start - 40)
+        if (
+            j < len(roles)
+            and roles[j] < start
+            and _ROLE_BEFORE.search(ctx, max(0, start - 40), start)
+        ):
+            return False  # "engineers influence decisions": another role's doing
     if post.in_url(start):
         return False
-    if post.cue(ROLE, max(0, start - 40), start) and _ROLE_BEFORE.search(
-        ctx, max(0, start - 40), start
-    ):
-        return False  # "engineers influence decisions": another role's doing
-    if post.cue(NEG, max(s_start, start - 40), start):
-        return False
-    return not (post.cue(NEG, end, min(s_end, end + 90)) and _NEGATED_AFTER.match(ctx, end, s_end))
+    if neg:
+        j = bisect_left(neg, end)
+        if j < len(neg) and neg[j] < end + 90:
+            s_end = bounds[i] if i < len(bounds) else len(ctx)
+            return not _NEGATED_AFTER.match(ctx, end, s_end)
+    return True
 
 
 def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[str]:
