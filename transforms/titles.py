@@ -74,7 +74,7 @@ SENIORITY_WORDS = {
     "group": r"group(?= product| pm)|gpms?",
     "director": r"directors?",
     "vp": r"vps?|svp|evp|heads? of",
-    "cpo": r"chief product officers?|cpo",
+    "cpo": r"chief product (?:(?:and|&) [a-z]+ )?officers?|cpo",
 }
 # Person nouns: a title that has one is about that person, not the "Product" department.
 _PERSON = (
@@ -131,8 +131,13 @@ _PM_HEAD = (
     r"|\bproduct (?:leads?|leaders?|leadership|directors?|heads?)\b(?! gen)"
     rf"|\b(?:heads?|directors?|vps?|svp|evp|gm|general manager)(?: of| for|,| -| :)? "
     rf"products?\b(?! (?:{_LOOK})\b)"
-    r"|\bchief product officers?\b|\bcpo\b"
+    r"|\bchief product (?:(?:and|&) [a-z]+ )?officers?\b|\bcpo\b"
     r"|\bproduct ?(?:/|&|\+|and) ?(?:[a-z]+ ){1,2}?(?:manager|managers|management)\b"
+    rf"|\bproduct ?(?:/|&|\+|and) ?(?!(?:{_LOOK})\b)[a-z]+ (?:leads?|leaders?|directors?|heads?)\b"
+    # "Senior Manager, Product" (not "Engineering Manager, Product")
+    rf"|(?:^|\b(?:senior|associate|group|principal|staff|lead|general) )managers?"
+    rf"(?:,| -| of| for)? products?\b(?! (?:{_LOOK})\b)"
+    rf"|^leads?(?:,| -| of| for) products?\b(?! (?:{_LOOK})\b)"
     r"|(?<!program )(?<!project )\b(?:a|g|s)?pms?\b"
 )
 _PM_RE = re.compile(_PM_HEAD)
