@@ -4,22 +4,31 @@ Pure: no I/O. The taxonomy arrives as a `Taxonomy` (two frames and a version str
 loader that reads the seed files lives in `warehouse/seeds`.
 
 How a posting is read
-1. The cleaned text (`transforms.text.html_to_text`) is lower-cased once and hyphens/dashes
-   become spaces (the length never changes, so offsets point into the cleaned text).
-2. One Aho-Corasick automaton holds every surface form of every skill (aliases expanded from
-   a small pattern syntax, plus plurals). A hit counts only on word boundaries: "sql" is not
-   found in "nosql", "java" not in "javascript". Hits inside a longer hit are dropped
-   ("curiosity" inside "technical curiosity").
-3. Context rules decide whether a hit is a *demand* (requirement, responsibility, nice to
-   have) or just words about the company, its product or another role:
+1. Input is the cleaned text (`transforms.text.html_to_text`). Two same-length views are
+   made column-wise: `context_text` (lower-cased, quotes straight) and `scan_text` (every
+   character but letters, digits, '+' and '#' turned into a space, padded with a space at
+   each end). Offsets are therefore offsets into the cleaned text.
+2. One Aho-Corasick automaton holds every surface form of every skill (alias patterns
+   expanded, plurals added), normalized and padded the same way, so each hit sits on word
+   boundaries by construction: "sql" is not found in "nosql", "java" not in "javascript",
+   "cross-functional" equals "cross functional". Overlapping hits: leftmost-longest wins
+   ("technical curiosity" over "curiosity"). The same pass finds the cue words the context
+   rules need (you, must, hiring, engineers, not, ...), so no rule scans free text again.
+3. Context rules keep only *demands* (a requirement, a responsibility, a nice to have):
    - the HN header line ("Acme | Senior PM | NYC") only yields title-bearing skills
      ("Technical Product Manager");
-   - a hit followed by a role noun ("UX designers", "data scientists") names colleagues;
-   - a negated hit ("we aren't focused on KPIs", "does not include coding") is dropped;
-   - a sentence whose subject is the company ("We build analytics dashboards", "Acme uses
-     machine learning", lines under "About us") is not a demand unless it also speaks to the
-     candidate ("you", "looking for", "experience with", "skills", ...);
-   - a sentence about other openings ("We're also hiring designers") is not a demand.
+   - a sentence about the company or its product is not a demand ("We build analytics
+     dashboards", "Acme uses machine learning", lines under "About us" or "Stack: ..."),
+     unless it addresses the candidate (you, candidate, must, plus, ...) or the skill
+     follows a hiring verb ("Acme seeks a PM with strong SQL");
+   - other roles are not the PM's demands: a hit followed or preceded by a role noun ("UX
+     designers", "engineers influence decisions"), a sentence hiring other roles first
+     ("looking for engineers (Java, Go) and a PM"), the block under another role's title
+     line ("Senior Backend Engineer:"), a line that is mostly a job link;
+   - negated hits ("we aren't focused on KPIs", "SQL is not required") and hits inside
+     links are dropped; so are lists introduced by a non-demand line ("We offer:",
+     "Interview process:").
+4. `posting_categories` is the set of headline categories among a posting's demands.
 """
 
 from __future__ import annotations
