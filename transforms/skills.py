@@ -358,6 +358,7 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "onsite interview",
         "take home",
         "coding {test|task|challenge|exercise|interview}",
+        "enable javascript",
     ),
 }
 
@@ -472,7 +473,7 @@ _COMPANY_START = re.compile(
 )
 _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
-    r"who|how|all|any|some|each|every|our|we|you|your|i)\b)(?:the\s+)?[a-z0-9.&' -]{1,40}?\s"
+    r"who|how|all|any|some|each|every|our|we|you|your|i)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s"
     r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
@@ -488,8 +489,9 @@ _ROLE_SUBJECT = re.compile(
 )
 _ROLE_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
-    r"with|you|we|our|your|help|manage|managing|lead|leading|support|interface|coordinate|"
-    r"and|for|to|in|of|the|if|as|this|experience|strong|great|excellent)\b)"
+    r"with|you|we|our|your|help|manage|managing|interface|coordinate|and|for|to|in|of|the|"
+    r"if|as|this|experience|strong|great|excellent|(?:lead|leading|support)\s+(?:an?|the|our|"
+    r"your|and|cross|teams?))\b)"
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
     r"between)\b)[\w/&.+#()'-]+[ \t]+){0,5}?"
     + CUE_ROLE_RX

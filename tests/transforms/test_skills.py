@@ -104,8 +104,9 @@ def test_offsets_point_at_the_exact_characters(toy):
         ("We're also hiring Java engineers.", []),
         ("We are looking for engineers (Java, Go) and a product manager.", []),
         ("You partner with the data team on SQL.", [("sql", "SQL")]),
-        # links are not text
+        # links are not text; neither is a job page's script notice
         ("Apply at https://example.com/jobs/sql-roadmap now.", []),
+        ("Jobs You need to enable JavaScript to run this app.", []),
     ],
 )
 def test_context_rules(toy, text, expected):
@@ -153,6 +154,18 @@ def test_other_role_block(toy):
         ]
     )
     assert found(toy, text) == [("sql", "SQL"), ("roadmap", "roadmap")]
+
+
+def test_list_of_openings(toy):
+    text = "\n".join(
+        [
+            "For our team we are looking to hire:",
+            "* Lead / Staff level engineers (Java or Go backend).",
+            "* Staff Product Manager",
+            "On the PM front: you know SQL.",
+        ]
+    )
+    assert found(toy, text) == [("sql", "SQL")]
 
 
 def test_posting_categories_are_headline_only(toy):
