@@ -264,7 +264,7 @@ _POST_PM = re.compile(
 )
 # Upper-case PM abbreviations; not a time ("5 PM") and not "PM me".
 _POST_PM_ABBR = re.compile(
-    r"(?<![\d:.]\s)(?<![\d:.])\b[AGS]?PMs?\b(?!\s+(?:me|us|EST|PST|ET|PT)\b)"
+    r"(?<![\d:.]\s)(?<![\d:.])\b[AGS]?PMs?\b(?!\s+(?:me|us|EST|PST|ET|PT)\b|\s*:?\s*@)"
 )
 # Words that can precede a PM head in a title as written ("Senior Technical Product Manager").
 _MODIFIER = (
@@ -346,6 +346,7 @@ def _family_hits(low: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+_PROJECT_PM = re.compile(r"\b(?:project|program|programme) manag")
 _SEVERAL_HINTS = ("roles", "positions", "openings", "everything", "non-technical")
 _SEVERAL_ROLES = re.compile(
     r"\b(?:multiple (?:\w+ )?(?:roles|positions|openings)|several (?:\w+ )?(?:roles|positions)|"
@@ -477,7 +478,7 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             return "cue" if any(t in _FOR_CUES for t in near) else "neg"
         if tok == "as":
             return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
-        if tok == "ex" and i < len(tokens) - 3:
+        if tok == "ex" and "," in tokens[i + 1 :]:
             continue  # "we're hiring: ex-founders, ..., PMs"; but "ex-Google PMs" is passing
         if tok == "with" and _with_governs_other(tokens[i + 1 :]):
             continue  # "engineers with security expertise, a designer and a VP of product"
@@ -809,6 +810,8 @@ def classify_post(text: str | None) -> dict:
     low_text = text.lower()
     several = any(w in low_text for w in _SEVERAL_HINTS) and bool(_SEVERAL_ROLES.search(low_text))
     titles: list[str] = []
+    # "PM" stands for project/program manager in a post that names those and no product role
+    project_pm = "product manag" not in low_text and bool(_PROJECT_PM.search(low_text))
     if "product" in low_text or "PM" in text or "cpo" in low_text:
         for unit, kind in units:
             low = unit.lower()
@@ -820,7 +823,7 @@ def classify_post(text: str | None) -> dict:
                 if has_product and len(low) == len(unit)
                 else []
             )
-            if "PM" in unit:
+            if "PM" in unit and not project_pm:
                 spans += [(m.start(), m.end(), True) for m in _POST_PM_ABBR.finditer(unit)]
             for start, end, abbr in sorted(spans):
                 if _opening(unit, start, end, kind, abbr):

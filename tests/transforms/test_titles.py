@@ -233,6 +233,15 @@ def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
             False,
         ),
         ("Acme | Remote\nOpen roles:\n[4] Product Manager (UK/Ireland/Poland)", True, "mid", False),
+        # "PM" meaning project manager, or a private message
+        (
+            "Acme | PM, SRE, Book Curator | SF\n- Project Manager for an existing team\n"
+            "- SRE for our storage",
+            False,
+            None,
+            True,
+        ),
+        ("Acme | Full Stack Engineer | Malmo\nPM:@buren", False, None, False),
         ("", False, None, False),
         (None, False, None, False),
     ],
