@@ -225,20 +225,32 @@ def _pm_is_real(norm: str) -> bool:
     return not _TIME.search(norm) or bool(_WORD_PM.search(norm))
 
 
+_TITLE_DTYPE = pl.Struct({"role": pl.String, "seniority": pl.String})
+
+
 def _classify_batch(values: pl.Series) -> pl.Series:
-    out = [classify_title(v) for v in values.to_list()]
-    return pl.Series(
-        values.name,
-        [{"role": r, "seniority": s} for r, s in out],
-        dtype=pl.Struct({"role": pl.String, "seniority": pl.String}),
+    """Classify each distinct title once (postings repeat titles a lot), then spread back."""
+    distinct = values.unique()
+    pairs = [classify_title(v) for v in distinct.to_list()]
+    lookup = pl.DataFrame(
+        {
+            "title": distinct,
+            "role": [r for r, _ in pairs],
+            "seniority": [s for _, s in pairs],
+        },
+        schema={"title": values.dtype, "role": pl.String, "seniority": pl.String},
     )
+    joined = (
+        pl.DataFrame({"title": values})
+        .join(lookup, on="title", how="left", nulls_equal=True, maintain_order="left")
+        .select(pl.struct("role", "seniority"))
+    )
+    return joined.to_series().rename(values.name)
 
 
 def title_roles(frame: pl.LazyFrame, column: str = "title") -> pl.LazyFrame:
     """Add `role` and `seniority` from the job title in `column` (input column: `column`)."""
-    classified = pl.col(column).map_batches(
-        _classify_batch, return_dtype=pl.Struct({"role": pl.String, "seniority": pl.String})
-    )
+    classified = pl.col(column).map_batches(_classify_batch, return_dtype=_TITLE_DTYPE)
     return (
         frame.with_columns(_title_roles=classified)
         .with_columns(
