@@ -105,7 +105,8 @@ NEGATIVE = frozenset(
     "whom whose tools tool years year than about under no not without "
     "report reports reporting manage managing managed partner partnering collaborate "
     "collaborating built founded led run other "
-    "interface interfacing as these those was were are is be being been".split()
+    "interface interfacing as these those was were are is be being been intersection sits "
+    "bridge".split()
 )
 # "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
 _FOR_CUES = frozenset(
@@ -270,7 +271,7 @@ _POST_PM = re.compile(
     rf"|product (?:{_MID}) (?:managers?|leads?|leaders?)\b"
     rf"|(?:head|director|vp|v\.p\.|vice president|svp|evp)s?(?: of| for|,)? products?"
     rf"(?: management\b|\b(?![ -](?:{_LOOK})\b))"
-    r"|chief product officers?\b"
+    r"|chief product (?:(?:and|&) [a-z]+ )?officers?\b"
     r"|product ?(?:/|&|\+) ?[a-z]+(?: [a-z]+)? manag(?:er|ers|ement)\b"
     r")",
 )
@@ -452,7 +453,7 @@ _OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)
 
 _WITH = frozenset(("with", "alongside", "our"))
 _W_SLASH = re.compile(r"(?<![\w/])w/(?=\s)")
-_RANGE_START = frozenset("level mid junior entry associate senior sr lead".split())
+_RANGE_START = frozenset("level mid junior entry associate senior sr lead staff".split())
 _NOUN_BEFORE = frozenset("the their your its his her customer user users business complex".split())
 
 
@@ -482,6 +483,8 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             return "cue"
         if tok == "to" and i > 0 and tokens[i - 1] in _RANGE_START:
             continue  # "mid level to senior developers"
+        if tok == "from" and tokens[i + 1 : i + 2] and tokens[i + 1] in _RANGE_START:
+            continue  # "engineers from senior to staff"
         if tok in ("across", "spanning"):  # "hiring across Product", not "a role across product"
             near = tokens[max(0, i - 2) : i]
             return "cue" if any(t in _FOR_CUES and t != "role" for t in near) else "neg"
@@ -749,10 +752,11 @@ def _product_items(unit: str, low: str, kind: str) -> list[str]:
         items = [p for p in _LIST_WORDS.split(_LABEL_HEAD.sub("", before)) if p.strip()]
         if items and (
             (verdict is None and len(items[-1].split()) > 3)
-            or (len(items) == 1 and _PERSON_RE.search(items[0]))
+            or (len(items) == 1 and _PERSON_RE.search(items[0]) and not rest.strip(" .;!"))
         ):
             continue  # "great sense of design and product", "Staff SWE, Product"
-        if verdict == "cue" or (kind in ("header", "item") and verdict is None):
+        names_roles = rest.startswith((" role", " position", " opening"))
+        if verdict == "cue" or (verdict is None and (kind in ("header", "item") or names_roles)):
             found.append(unit[m.start() : m.end()] + (" roles" if rest.startswith(" role") else ""))
     return found
 
