@@ -487,7 +487,11 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             continue  # "engineers from senior to staff"
         if tok in ("across", "spanning"):  # "hiring across Product", not "a role across product"
             near = tokens[max(0, i - 2) : i]
-            return "cue" if any(t in _FOR_CUES and t != "role" for t in near) else "neg"
+            if any(t in _FOR_CUES and t not in ("role", "position") for t in near):
+                return "cue"
+            if "role" in near or "position" in near:
+                return "neg"
+            continue  # "Software Engineers across the Android stack, ..., PMs"
         if tok == "for":
             near = tokens[max(0, i - 3) : i]
             return "cue" if any(t in _FOR_CUES for t in near) else "neg"
