@@ -15,13 +15,17 @@ from transforms.titles import title_roles
 NAME = "titles"
 HELP = (
     "classify job titles as pm / product_owner / not_pm with a seniority; input is one title "
-    "per line or JSONL with a 'title' field, output is JSONL {title, role, seniority}"
+    "per line, JSONL with a 'title' field or a JSON list; output is JSONL {title, role, seniority}"
 )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--input", required=True, type=Path, metavar="FILE", help="titles, one per line, or JSONL"
+        "--input",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="titles: one per line, JSONL with a 'title' field, or a JSON list",
     )
     parser.add_argument(
         "--output", required=True, type=Path, metavar="OUT.jsonl", help="where to write JSONL"
@@ -33,7 +37,15 @@ def read_titles(path: Path) -> tuple[list[str], list[str]]:
     titles: list[str] = []
     problems: list[str] = []
     text = path.read_bytes().decode("utf-8", errors="replace")
-    for n, line in enumerate(text.splitlines(), start=1):
+    if text.lstrip().startswith("["):  # a JSON list of titles (or of records with 'title')
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [], [f"{path}: not a valid JSON list ({exc.msg} at line {exc.lineno})"]
+        lines = [json.dumps(r) if isinstance(r, dict) else str(r) for r in rows]
+    else:
+        lines = text.splitlines()
+    for n, line in enumerate(lines, start=1):
         line = line.strip()
         if not line:
             continue

@@ -49,3 +49,12 @@ def test_titles_missing_input(tmp_path, capsys):
     assert code == 2
     assert "no such file" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_titles_json_list(tmp_path, capsys):
+    code, rows, _ = _run(tmp_path, '["Head of Product", {"title": "Product Designer"}]', capsys)
+    assert code == 0
+    assert rows == [
+        {"title": "Head of Product", "role": "pm", "seniority": "vp"},
+        {"title": "Product Designer", "role": "not_pm", "seniority": None},
+    ]
