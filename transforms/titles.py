@@ -111,7 +111,7 @@ NEGATIVE = frozenset(
 # "for" is a hiring cue after these ("looking for a PM", "openings for PMs"), else passing.
 _FOR_CUES = frozenset(
     "looking searching hiring seeking openings opening positions position roles role room need "
-    "needs jobs job opportunities vacancies hire recruiting open reqs available".split()
+    "needs jobs job opportunities vacancies hire recruiting open reqs available apply".split()
 )
 # A PM mention followed by one of these words is an attribute ("product management
 # experience", "our product team"), not an opening.
@@ -277,7 +277,7 @@ _POST_PM = re.compile(
 )
 # Upper-case PM abbreviations; not a time ("5 PM") and not "PM me".
 _POST_PM_ABBR = re.compile(
-    r"(?<![\d:.]\s)(?<![\d:.])\b[AGS]?PMs?\b(?!\s+(?:me|us|EST|PST|ET|PT)\b|\s*:?\s*@)"
+    r"(?<!\d\s)(?<![\d:.])\b[AGS]?PMs?\b(?!\s+(?:me|us|EST|PST|ET|PT)\b|\s*:?\s*@)"
 )
 # Words that can precede a PM head in a title as written ("Senior Technical Product Manager").
 _MODIFIER = (
@@ -452,6 +452,7 @@ _OPENING_AFTER = re.compile(r"^s?\s+(?:roles?|positions?|openings?|jobs?|vacanc)
 
 
 _WITH = frozenset(("with", "alongside", "our"))
+_GROUP_OF = frozenset("team teams group collection consisting consists comprised made full".split())
 _W_SLASH = re.compile(r"(?<![\w/])w/(?=\s)")
 _RANGE_START = frozenset("level mid junior entry associate senior sr lead staff".split())
 _NOUN_BEFORE = frozenset("the their your its his her customer user users business complex".split())
@@ -475,6 +476,11 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
     names_opening: the mention is followed by "role"/"position" ("we have a PM role open").
     """
     tokens = _TOKEN_COMMA.findall(_ASIDE.sub(" , ", _W_SLASH.sub(" with ", before.lower())))
+    return _scan_tokens(tokens, names_opening)
+
+
+def _scan_tokens(tokens: list[str], names_opening: bool) -> str | None:
+    """`_scan_back` on lower-case tokens (commas kept as tokens)."""
     for i in range(len(tokens) - 1, -1, -1):
         tok = tokens[i]
         if tok == ",":
@@ -499,6 +505,9 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
             return "cue" if "join" in tokens[max(0, i - 4) : i] else "neg"
         if tok == "ex" and "," in tokens[i + 1 :]:
             continue  # "we're hiring: ex-founders, ..., PMs"; but "ex-Google PMs" is passing
+        if tok == "of" and i > 0 and tokens[i - 1] in _GROUP_OF:
+            # "hire a core team of ... PMs", but "we're a team of engineers and PMs"
+            return "cue" if _scan_tokens(tokens[: i - 1], names_opening) == "cue" else "neg"
         if tok == "with" and _with_governs_other(tokens[i + 1 :]):
             continue  # "engineers with security expertise, a designer and a VP of product"
         if tok in NEGATIVE:
@@ -692,8 +701,20 @@ def _leads_item(before: str, after: str) -> bool:
     return all(w.lower() in _ADJECTIVES or _COUNT.fullmatch(w) or _modifiers([w]) for w in words)
 
 
+_ABOUT_LABEL = re.compile(
+    r"(?i)\b(?:the team|our team|team|about us|who we are|culture|perks|benefits|"
+    r"interview(?: process)?|process|founders?)\s*:"
+)
+_AS_A = re.compile(r"(?i)(?:^|\.\s+)as an?\s+(?:[\w-]+\s+){0,3}$")
+_YOU_WILL = re.compile(r"(?i)^s?(?:\s*(?:at|for|on|in)\s+[^,.]{1,40})?,?\s+you(?:'ll| will)\b")
+
+
 def _opening(unit: str, start: int, end: int, kind: str, abbreviation: bool) -> bool:
     before, after = unit[:start], unit[end:]
+    if _ABOUT_LABEL.search(before):
+        return False  # "The team: 4 engineers, 1 PM", "Interview process: chat with a PM"
+    if _AS_A.search(before[-40:]) and _YOU_WILL.match(after):
+        return True  # "As a Product Manager at Acme, you will own ..."
     if _ATTRIBUTE_AFTER.match(after) and not (kind and start < 3):
         return False
     if _FORMER.search(before[-12:]):

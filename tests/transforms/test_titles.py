@@ -242,6 +242,38 @@ def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
             True,
         ),
         ("Acme | Full Stack Engineer | Malmo\nPM:@buren", False, None, False),
+        # "a team of", team labels, "As a PM ..., you will", "apply for"
+        (
+            "Acme | Backend Engineer | NYC\nWe're a team of engineers and product managers.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | NYC\nWe are looking to hire a core team of engineers and product managers.",
+            True,
+            "mid",
+            True,
+        ),
+        (
+            "Acme | Backend Engineer | NYC\nThe team: 4 engineers, 1 designer, 1 product manager.",
+            False,
+            None,
+            False,
+        ),
+        (
+            "Acme | NYC\nAs a Product Manager at Acme, you will own the roadmap for our API.",
+            True,
+            "mid",
+            False,
+        ),
+        (
+            "Acme | NYC\nApply for the Senior Product Manager role here: https://acme.com/jobs/1",
+            True,
+            "senior",
+            False,
+        ),
+        ("Acme | NYC\nHiring: PM (Payments)", True, "mid", False),
         ("", False, None, False),
         (None, False, None, False),
     ],
