@@ -277,7 +277,7 @@ _POST_PM = re.compile(
 )
 # Upper-case PM abbreviations; not a time ("5 PM") and not "PM me".
 _POST_PM_ABBR = re.compile(
-    r"(?<!\d\s)(?<![\d:.])\b[AGS]?PMs?\b(?!\s+(?:me|us|EST|PST|ET|PT)\b|\s*:?\s*@)"
+    r"(?<!\d\s)(?<![\d:.])\b[AGS]?PMs?\b(?!-[a-z])(?!\s+(?:me|us|EST|PST|ET|PT)\b|\s*:?\s*@)"
 )
 # Words that can precede a PM head in a title as written ("Senior Technical Product Manager").
 _MODIFIER = (
@@ -703,7 +703,8 @@ def _leads_item(before: str, after: str) -> bool:
 
 _ABOUT_LABEL = re.compile(
     r"(?i)\b(?:the team|our team|team|about us|who we are|culture|perks|benefits|"
-    r"interview(?: process)?|process|founders?)\s*:"
+    r"interview(?: process)?|process|founders?|technologies|skills|(?:tech )?stack|tools|"
+    r"requirements|qualifications|expertise|experience)\s*:"
 )
 _AS_A = re.compile(r"(?i)(?:^|\.\s+)as an?\s+(?:[\w-]+\s+){0,3}$")
 _YOU_WILL = re.compile(r"(?i)^s?(?:\s*(?:at|for|on|in)\s+[^,.]{1,40})?,?\s+you(?:'ll| will)\b")
