@@ -30,6 +30,9 @@ links blanked first. Each role mention (the PM family, or another job family for
   list of roles, or in running text that starts with a list of roles ("Engineers, PMs,
   Designers - interested?"), unless a verb follows ("PMs and designers work together");
 - a mention followed by "experience", "team", "skills", ... is an attribute, not a role;
+  one under a label such as "The team:", "Interview process:", "Skills:" is not an
+  opening, nor one in "we're a team of engineers and PMs"; "As a PM ..., you will" is;
+- "PM" is read as project manager in a post that names one and no product manager;
 - "Product" alone counts as an opening when it is one department in a list of openings
   ("roles in Eng, Product, Design"), not when it qualifies a person ("Staff SWE, Product",
   "Software Engineers (Product, SDK)", "product, AI and platform engineers");
@@ -712,7 +715,7 @@ _YOU_WILL = re.compile(r"(?i)^s?(?:\s*(?:at|for|on|in)\s+[^,.]{1,40})?,?\s+you(?
 
 def _opening(unit: str, start: int, end: int, kind: str, abbreviation: bool) -> bool:
     before, after = unit[:start], unit[end:]
-    if _ABOUT_LABEL.search(before):
+    if ":" in before and _ABOUT_LABEL.search(before):
         return False  # "The team: 4 engineers, 1 PM", "Interview process: chat with a PM"
     if _AS_A.search(before[-40:]) and _YOU_WILL.match(after):
         return True  # "As a Product Manager at Acme, you will own ..."
