@@ -882,7 +882,7 @@ def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[st
 
 
 # -- polars API --------------------------------------------------------------------------------
-def _texts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+def texts_for_scan(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Column forms of `context_text` and `scan_text` (null where lower-casing changes the
     length of a text; `find_mentions` then computes them itself)."""
     ctx = text.str.to_lowercase().str.replace_all("[\u2018\u2019]", "'")
@@ -893,7 +893,7 @@ def _texts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 def _rows(frame: pl.DataFrame, text_column: str, matcher: Matcher) -> Iterator[tuple]:
     sids, types, cats = matcher.skill_ids, matcher.types, matcher.categories
-    ctx, scan = _texts(pl.col(text_column))
+    ctx, scan = texts_for_scan(pl.col(text_column))
     cols = frame.select(
         pl.col("posting_id").cast(pl.String), pl.col(text_column), ctx.alias("c"), scan.alias("s")
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.progress import say
-from transforms.skills import HEADLINE_CATEGORIES, Taxonomy, find_mentions
+from transforms.skills import HEADLINE_CATEGORIES, Taxonomy, find_mentions, texts_for_scan
 from transforms.text import html_to_text
 
 NAME = "extract"
@@ -75,12 +75,15 @@ def read_postings(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
 def extract_records(rows: list[tuple[str, str]], taxonomy: Taxonomy) -> list[dict]:
     """Output records for (id, raw text) pairs: clean the text, find the demands."""
     matcher = taxonomy.matcher()
-    texts = pl.DataFrame({"raw": [t for _, t in rows]}, schema={"raw": pl.String}).select(
-        text=html_to_text(pl.col("raw"))
-    )["text"]
+    texts = (
+        pl.DataFrame({"raw": [t for _, t in rows]}, schema={"raw": pl.String})
+        .select(text=html_to_text(pl.col("raw")))
+        .with_columns(**dict(zip(("ctx", "scan"), texts_for_scan(pl.col("text")), strict=True)))
+    )
     out = []
-    for (pid, _), text in zip(rows, texts, strict=True):
-        mentions = find_mentions(text or "", matcher)
+    for (pid, _), (text, ctx, scan) in zip(rows, texts.iter_rows(), strict=True):
+        text = text or ""
+        mentions = find_mentions(text, matcher, ctx=ctx, scan=scan)
         cats = {matcher.categories[m.skill] for m in mentions}
         out.append(
             {
