@@ -759,9 +759,13 @@ _BARE_PRODUCT = re.compile(
     r"product(?=\s*(?:,|/|&|\+|\band\b|\bor\b|\)|roles?\b|positions?\b|openings?\b|$|\.|;))"
 )
 _LIST_END = re.compile(r"[.;:(]")
+_PERSON_THEN_LABEL = re.compile(rf"\s*(?:[\w+#./-]+\s+){{0,3}}(?:{_PERSON})\s*[:,-]\s*")
 _KIND_OF_POSITIONS = re.compile(r"\b(?:engineering|design|developer|dev)\s+(?:positions?|roles?)\b")
 _LABEL_HEAD = re.compile(r"^.*[:(]\s*")
-_GROUP_WORDS = re.compile(r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack|offices?)\b")
+_GROUP_WORDS = re.compile(
+    r"\b(?:teams?|org|orgs|side|areas?|functions?|tooling|stack|offices?|sense|skills?|"
+    r"chops|thinking|mindset|intuition|instincts?|culture)\b"
+)
 
 
 def _product_items(unit: str, low: str, kind: str) -> list[str]:
@@ -769,7 +773,7 @@ def _product_items(unit: str, low: str, kind: str) -> list[str]:
     found = []
     for m in _BARE_PRODUCT.finditer(low):
         before, after = low[: m.start()], low[m.end() :]
-        rest = _LIST_END.split(after[:80], maxsplit=1)[0]
+        rest = _LIST_END.split(_PARENS.sub(" ", after[:80]), maxsplit=1)[0]
         if _PERSON_RE.search(rest) or _GROUP_WORDS.search(rest):
             continue  # "product, AI and platform engineers", "product and design teams"
         opened = before.rfind("(") > before.rfind(")")
@@ -777,6 +781,8 @@ def _product_items(unit: str, low: str, kind: str) -> list[str]:
             continue  # "Software Engineers (Product, System, SDK)"
         if _KIND_OF_POSITIONS.search(before):
             continue  # "engineering positions - systems and product"
+        if _PERSON_THEN_LABEL.fullmatch(before) and not rest.strip(" .;!"):
+            continue  # "Software Engineer: Product"
         verdict = _scan_back(before)
         items = [p for p in _LIST_WORDS.split(_LABEL_HEAD.sub("", before)) if p.strip()]
         if items and (

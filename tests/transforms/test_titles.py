@@ -155,6 +155,16 @@ def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
         ("Modal | Software Engineers (Product, System, SDK) | SF", False, None, False),
         ("Acme | NYC\nWe're hiring product, AI, and platform engineers.", False, None, False),
         ("Acme | NYC\nProduct:\nWe build a dashboard for clinics.", False, None, False),
+        ("Acme | Software Engineer: Product | NYC", False, None, False),
+        ("Acme | Product and (Web) QA Engineers | NYC", False, None, False),
+        ("Acme | Engineer\n- Great UI/UX, product and design sense.", False, None, False),
+        (
+            "Acme | Remote\nWe've got a number of roles available in engineering, product, "
+            "design, sales, and customer experience.",
+            True,
+            "mid",
+            True,
+        ),
         # a title opening a line, a team description, "no PMs", hard-wrapped text
         (
             "Acme | Remote\nProduct Manager (AI Speech): Drive product strategy and work with "
