@@ -157,7 +157,7 @@ def test_title_roles(titles: list[str | None], expected: list[tuple]) -> None:
         ("Acme | NYC\nProduct:\nWe build a dashboard for clinics.", False, None, False),
         ("Acme | Software Engineer: Product | NYC", False, None, False),
         ("Acme | Product and (Web) QA Engineers | NYC", False, None, False),
-        ("Acme | Engineer\n- Great UI/UX, product and design sense.", False, None, False),
+        ("Acme | NYC\n- Great UI/UX, product and design sense.", False, None, False),
         (
             "Acme | Remote\nWe've got a number of roles available in engineering, product, "
             "design, sales, and customer experience.",
