@@ -128,6 +128,21 @@ def main(argv: list[str] | None = None) -> int:
           f"{real_rate:,.0f} postings/s, {mb / real_s:.1f} MB/s; "
           f"{n_mentions:,} mentions, {n_with:,} postings with a headline category")  # fmt: skip
 
+    clean = pl.DataFrame({"html": texts}).select(t=html_to_text(pl.col("html")))["t"].to_list()
+    t = time.perf_counter()
+    for i in range(0, len(clean), args.batch):
+        frame = pl.DataFrame(
+            {
+                "posting_id": [str(j) for j in range(i, i + len(clean[i : i + args.batch]))],
+                "description_text": clean[i : i + args.batch],
+            }
+        )
+        posting_categories(skill_mentions(frame, taxonomy))
+    clean_s = time.perf_counter() - t
+    clean_rate = len(texts) / clean_s
+    print(f"extract on stored clean text (the warehouse path, no HTML stripping): "
+          f"{clean_s:.2f} s, {clean_rate:,.0f} postings/s")  # fmt: skip
+
     bare_rate = None
     if args.lightcast.exists():
         t = time.perf_counter()
@@ -140,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bare scan ({len(automaton):,} Lightcast labels, built in {build_s:.2f} s): "
               f"{bare_s:.2f} s, {bare_rate:,.0f} postings/s, {mb / bare_s:.1f} MB/s, "
               f"{hits:,} hits")  # fmt: skip
-        print(f"ratio real / bare time: {bare_rate / real_rate:.2f}x (target <= 2.5x)")
+        print(f"ratio real / bare time: {bare_rate / real_rate:.2f}x (target <= 2.5x); "
+              f"without HTML stripping {bare_rate / clean_rate:.2f}x")  # fmt: skip
     else:
         print(f"no Lightcast labels at {args.lightcast}: bare scan skipped")
 
