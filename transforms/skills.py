@@ -503,6 +503,7 @@ _NOT_A_PERSON = re.compile(
     r"opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
+_URL_HINT = re.compile(r"http|www\.|\.com")
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
@@ -632,7 +633,8 @@ class _Post:
         in_company = other_role = False
         role_run = 0
         intro_other = False
-        roles = self.cues.get(ROLE, [])
+        roles = self.cues.get(ROLE)
+        pms = self.cues.get(PM)
         pos = 0
         header_end = self.header_end
         company = self.company
@@ -664,11 +666,16 @@ class _Post:
                 and _any_in(roles, pos, pos + min(len(line), 160))
             ):
                 title = _ROLE_TITLE_LINE.match(line)
-            if title and not self.cue(PM, pos, pos + title.end()):
+            if title:
                 role_run += 1
-                other_role = True
-            elif title or (n < 120 and self._pm_title(pos, stripped, line, role_run)):
-                role_run += 1
+                other_role = not (pms and _any_in(pms, pos, pos + title.end()))
+            elif (
+                pms
+                and n < 120
+                and _any_in(pms, pos, pos + len(line))
+                and (role_run or (n < 60 and (stripped[-1] == ":" or stripped.count(" ") < 6)))
+            ):
+                role_run += 1  # a PM opening: in a list of openings, or short like a heading
                 other_role = False
             elif n:
                 if role_run >= 2:
@@ -684,23 +691,19 @@ class _Post:
                         kind |= _NOT_DEMAND_LINE
                 else:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
-                if ("http" in line or "www." in line or ".com" in line) and (
-                    len(_URL.sub(" ", line).split()) <= 8
-                ):
-                    kind |= _NOT_DEMAND_LINE
             starts.append(pos)
             kinds.append(kind)
             pos += len(line) + 1
+        # a short line that is mostly a link ("- Android Developer: http://...")
+        ctx = self.ctx
+        for m in _URL_HINT.finditer(ctx):
+            i = bisect_right(starts, m.start()) - 1
+            if not kinds[i] & _NOT_DEMAND_LINE:
+                end = starts[i + 1] - 1 if i + 1 < len(starts) else len(ctx)
+                if len(_URL.sub(" ", ctx[starts[i] : end]).split()) <= 8:
+                    kinds[i] |= _NOT_DEMAND_LINE
         self._lines = (starts, kinds)
         return self._lines
-
-    def _pm_title(self, pos: int, stripped: str, line: str, role_run: int) -> bool:
-        """A line naming a PM opening: in a list of openings, or short like a heading."""
-        if len(stripped) >= 120 or not self.cue(PM, pos, pos + len(line)):
-            return False
-        return bool(role_run) or (
-            len(stripped) < 60 and (stripped.endswith(":") or len(stripped.split()) <= 6)
-        )
 
     def _intro_is_other(self, pos: int, line: str) -> bool:
         s = line.strip()
