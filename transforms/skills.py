@@ -469,7 +469,8 @@ _NEGATED_AFTER = re.compile(
 _COMPANY_START = re.compile(
     r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:at|here at|in|with|within|by|as|"
     r"since|today|now|together|currently|founded|based|for|on)\b[^,\n]{0,80}?,?\s+)?"
-    r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their)\b"
+    r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their|it|it's|"
+    r"its)\b"
 )
 _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
@@ -503,6 +504,7 @@ _NOT_A_PERSON = re.compile(
     r"opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
+_WHOLE_LINE = re.compile(r".*")
 _URL_HINT = re.compile(r"http|www\.|\.com")
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
@@ -637,6 +639,7 @@ class _Post:
         pms = self.cues.get(PM)
         pos = 0
         header_end = self.header_end
+        header_block = header_end >= 0
         company = self.company
         for line in self.ctx.split("\n"):
             kind = 0
@@ -666,6 +669,13 @@ class _Post:
                 and _any_in(roles, pos, pos + min(len(line), 160))
             ):
                 title = _ROLE_TITLE_LINE.match(line)
+            if title is None and pos > header_end and line.count("|") >= 2:
+                if header_block:  # a second header line right under the first one
+                    kind |= _NOT_DEMAND_LINE
+                else:
+                    title = _WHOLE_LINE.match(line)  # another HN-style header: a new posting
+            elif pos > header_end:
+                header_block = False
             if title:
                 role_run += 1
                 other_role = not (pms and _any_in(pms, pos, pos + title.end()))

@@ -156,6 +156,22 @@ def test_other_role_block(toy):
     assert found(toy, text) == [("sql", "SQL"), ("roadmap", "roadmap")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two postings in one comment: the second header starts another role's block
+        ("Acme | Product Manager | NYC\nYou own the roadmap.\n"
+         "Acme | Backend Engineer | NYC\nYou know SQL.", [("roadmap", "roadmap")]),
+        # a header on two lines is still one header
+        ("Acme | Product Manager | NYC\nAcme | Many engineering roles | NYC\nYou know SQL.",
+         [("sql", "SQL")]),
+        ("Acme makes things. It's like Java for coffee.\nYou know SQL.", [("sql", "SQL")]),
+    ],
+)  # fmt: skip
+def test_postings_and_headers(toy, text, expected):
+    assert found(toy, text) == expected
+
+
 def test_list_of_openings(toy):
     text = "\n".join(
         [
