@@ -496,7 +496,7 @@ _ROLE_TITLE_LINE = re.compile(
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
     r"between)\b)[\w/&.+#()'-]+[ \t]+){0,5}?"
     + CUE_ROLE_RX
-    + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[^\n]{0,40}$)"
+    + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
 _ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
 _NOT_A_PERSON = re.compile(
