@@ -505,6 +505,12 @@ _NOT_A_PERSON = re.compile(
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _WHOLE_LINE = re.compile(r".*")
+# "Stack: Java, Kafka" mid-line, "Front End: React.js - ..." (another role's stack)
+_LABELLED_FACTS = re.compile(
+    r"[\s•*>\-–#]*(?:(?:our|the|tech|technology|current|backend|frontend|web|main|data)\s+)*"
+    r"(?:stack|technologies|tools we use|tech we use|front[ -]?end|back[ -]?end|full[ -]?stack|"
+    r"ios|android|devops|qa|infra|infrastructure|sre)\s*:"
+)
 _URL_HINT = re.compile(r"http|www\.|\.com")
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
@@ -748,6 +754,7 @@ class _Post:
             self.cue(NOT_DEMAND, start, end)
             or self._hires_other_roles(start, end)
             or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
+            or _LABELLED_FACTS.match(ctx, s_at, end)
         ):
             verdict = _NONE
         elif self.cue(STRONG, start, end):

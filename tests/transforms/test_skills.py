@@ -107,6 +107,9 @@ def test_offsets_point_at_the_exact_characters(toy):
         # links are not text; neither is a job page's script notice
         ("Apply at https://example.com/jobs/sql-roadmap now.", []),
         ("Jobs You need to enable JavaScript to run this app.", []),
+        # labelled facts about the company's stack or another role
+        ("If you like data, contact me. Stack: Java, Go, SQL", []),
+        ("- Back End: Java - you will scale our SQL stores.", []),
     ],
 )
 def test_context_rules(toy, text, expected):
