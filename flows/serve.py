@@ -1,0 +1,133 @@
+"""Scheduled runs: pmpulse's Prefect deployments and their cron schedules.
+
+- `daily-collection` (`0 6 * * *` UTC): collect the live sources, then the report if the
+  collection succeeded,
+- `hn-backfill-check` (`0 7 2 * *`): only the HN threads (a new month's thread, late comments),
+- `ingest-inbox` (on demand): ingest the files dropped in an inbox folder.
+
+Schedules are overridable, without code, in the config file (`PMPULSE_CONFIG`, default
+`pmpulse.toml`): `[schedules]` with `daily-collection = "30 5 * * *"` (a cron string, or
+"off" for no schedule), or in the environment: `PMPULSE_SCHEDULE_DAILY_COLLECTION=...`.
+`pmpulse serve` serves them from one process (Prefect's `serve`); `prefect.yaml` declares
+the same deployments for a Prefect server with workers.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, get_run_logger, serve
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+
+from flows import scale
+from flows.ingest import ingest
+
+DEFAULT_SCHEDULES = {
+    "daily-collection": "0 6 * * *",
+    "hn-backfill-check": "0 7 2 * *",
+    "ingest-inbox": "off",
+}
+
+
+def _report(db_path: str) -> dict | str:
+    """The report flow, when the project has one (flows/report.py)."""
+    try:
+        from flows.report import report  # type: ignore[import-not-found]
+    except ImportError:
+        return "skipped: no report flow in this version"
+    return report(db_path=db_path)
+
+
+def _collect(db_path: str, sources: list[str] | None) -> dict:
+    try:
+        from flows.collect import collect
+    except ImportError:  # pragma: no cover - only while the live sources are being written
+        from flows.run import run
+
+        return run(db_path=db_path)
+    return collect(db_path=db_path, sources=sources)
+
+
+@flow(name="daily-collection")
+def daily_collection(db_path: str, sources: list[str] | None = None) -> dict:
+    """Collect from the live sources; after a successful collection, build the report."""
+    summary = {"collect": _collect(db_path, sources)}  # raises (run failed) on failure
+    summary["report"] = _report(db_path)
+    get_run_logger().info("daily collection done: %s", summary.get("report"))
+    return summary
+
+
+@flow(name="hn-backfill-check")
+def hn_backfill_check(db_path: str) -> dict:
+    """Look for new HN 'Who is hiring?' threads and comments not fetched yet."""
+    return _collect(db_path, ["hn"])
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A deployment to serve: name, flow, parameters, cron (None: on demand only)."""
+
+    name: str
+    flow: object
+    parameters: dict
+    cron: str | None
+    description: str
+
+
+def schedules() -> dict[str, str | None]:
+    """Cron per deployment: defaults, then `[schedules]` of the config file, then env vars."""
+    configured = {**DEFAULT_SCHEDULES, **scale.read_config().get("schedules", {})}
+    for name in DEFAULT_SCHEDULES:
+        env = os.environ.get("PMPULSE_SCHEDULE_" + name.upper().replace("-", "_"))
+        if env:
+            configured[name] = env
+    return {
+        name: None if str(cron).strip().lower() in ("", "off", "none") else str(cron).strip()
+        for name, cron in configured.items()
+        if name in DEFAULT_SCHEDULES
+    }
+
+
+def planned(db_path: str, inbox: str | None = None) -> list[Planned]:
+    """Every deployment pmpulse serves, with its schedule in force."""
+    cron = schedules()
+    inbox = inbox or str(Path(db_path).parent / "inbox")
+    return [
+        Planned("daily-collection", daily_collection, {"db_path": db_path},
+                cron["daily-collection"], "collect the live sources, then the report"),
+        Planned("hn-backfill-check", hn_backfill_check, {"db_path": db_path},
+                cron["hn-backfill-check"], "new HN Who is hiring threads and late comments"),
+        Planned("ingest-inbox", ingest, {"db_path": db_path, "inputs": [inbox]},
+                cron["ingest-inbox"], f"ingest the files in {inbox}"),
+    ]  # fmt: skip
+
+
+def deployments(db_path: str, inbox: str | None = None) -> list[RunnerDeployment]:
+    """The planned deployments as Prefect RunnerDeployments (entrypoints by module path)."""
+    return [
+        p.flow.to_deployment(  # type: ignore[attr-defined]
+            name=p.name,
+            cron=p.cron,
+            parameters=p.parameters,
+            description=p.description,
+            tags=["pmpulse"],
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+        for p in planned(db_path, inbox)
+    ]
+
+
+def listing(db_path: str, inbox: str | None = None) -> str:
+    """Deployments and schedules, one per line, for `pmpulse serve --list`."""
+    lines = [f"{'deployment':<38} {'schedule (UTC)':<16} what"]
+    for p in planned(db_path, inbox):
+        full = f"{p.flow.name}/{p.name}"  # type: ignore[attr-defined]
+        lines.append(f"{full:<38} {p.cron or 'on demand':<16} {p.description}")
+    return "\n".join(lines)
+
+
+def serve_all(db_path: str, inbox: str | None = None) -> None:
+    """Register the deployments and run their scheduled runs until interrupted."""
+    serve(*deployments(db_path, inbox), print_starting_message=True)
