@@ -92,8 +92,18 @@ def task_runner(where: Placement) -> TaskRunner | None:
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": ":0",
+            # Workers report to this process's Prefect API (else each would start its own
+            # temporary server).
+            "env": {"PREFECT_API_URL": _api_url()},
         }
     )
+
+
+def _api_url() -> str:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return str(client.api_url)
 
 
 @contextmanager
