@@ -1,0 +1,245 @@
+"""Bad input, property-based: malformed HTML, huge posts, wrong encodings, null fields and
+injection-looking strings thrown at every parser, the normalizer and the loader. Nothing
+crashes, every record comes out parsed or quarantined with a reason, and strings reach the
+warehouse as data (never as SQL).
+
+PMPULSE_FUZZ_EXAMPLES sets the examples per property (default 25; bench/faults.py uses more).
+"""
+
+import json
+import os
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flows.ingest import normalize
+from flows.sources import ashby, files, greenhouse, hn, jsonld, lever, tabular
+from transforms import postings as tp
+from transforms.records import parsed_frame, quarantine_frame
+from transforms.text import html_to_text
+from warehouse import db
+
+EXAMPLES = int(os.environ.get("PMPULSE_FUZZ_EXAMPLES", "25"))
+fuzz = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+AT = datetime(2026, 4, 1, tzinfo=UTC)
+INJECTION = "'; DROP TABLE postings; --"
+
+nasty = st.sampled_from(
+    [
+        INJECTION,
+        "Robert'); DELETE FROM raw_postings WHERE ('1'='1",
+        '" OR 1=1 --',
+        "<p><b>unclosed <i>tags <ul><li>one<li>two",
+        "<<<>>><</p>>&&amp;&#x;&#99999999;",
+        "<script>alert(1)</script><style>p{}</style>text",
+        "<!-- never closed comment <p>gone",
+        "nul\x00byte",
+        "\ufeff\u200bzero width\u00a0space",
+        "Acme | Senior Product Manager | Berlin | REMOTE | $120k - $150k",
+        "",
+        " ",
+    ]
+)
+text = st.one_of(
+    nasty, st.text(max_size=300), st.builds(lambda s, n: s * n, nasty, st.integers(1, 50))
+)
+huge = st.builds(
+    lambda s: ("<p>" + s + " product manager roadmap</p>") * 4000, st.text(max_size=20)
+)
+scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), text)
+json_value = st.recursive(
+    scalar, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(text, kids, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+def record(fields: list[str]) -> st.SearchStrategy:
+    """Dicts with the parser's own field names holding anything, plus stray keys."""
+    return st.fixed_dictionaries({}, optional={f: json_value for f in fields}) | st.dictionaries(
+        text, json_value, max_size=3
+    )
+
+
+def check(rows: list, bad: list, n_in: int | None = None) -> None:
+    assert all(isinstance(q["reason"], str) and q["reason"].strip() for q in bad)
+    assert all(q.get("ref") for q in bad)
+    parsed_frame(rows)  # every parsed row fits the shared model
+    quarantine_frame(bad)
+    if n_in is not None:
+        assert len(rows) + len(bad) >= n_in  # nothing silently dropped
+
+
+GH = ["id", "title", "content", "absolute_url", "updated_at", "location", "company_name",
+      "departments", "offices", "metadata", "first_published"]  # fmt: skip
+LEVER = ["id", "text", "description", "descriptionPlain", "lists", "additional",
+         "categories", "createdAt", "hostedUrl", "salaryRange", "workplaceType"]  # fmt: skip
+ASHBY = ["id", "title", "descriptionHtml", "descriptionPlain", "location", "publishedAt",
+         "jobUrl", "isRemote", "compensation", "address", "employmentType"]  # fmt: skip
+HN_ITEM = ["id", "by", "time", "text", "full_html", "url", "dead", "deleted"]
+
+
+@fuzz
+@given(st.lists(record(GH), max_size=5), st.sampled_from([None, "b"]))
+def test_greenhouse(jobs, board):
+    rows, bad = greenhouse.parse_response({"jobs": jobs}, board=board, fetched_at=AT, ref="r")
+    check(rows, bad)
+
+
+@fuzz
+@given(st.lists(record(LEVER), max_size=5) | json_value)
+def test_lever(obj):
+    rows, bad = lever.parse_response(obj, board="s", fetched_at=AT, ref="r")
+    check(rows, bad)
+
+
+@fuzz
+@given(st.lists(record(ASHBY), max_size=5) | json_value)
+def test_ashby(jobs):
+    obj = {"jobs": jobs} if isinstance(jobs, list) else jobs
+    rows, bad = ashby.parse_response(obj, board="n", fetched_at=AT, ref="r")
+    check(rows, bad)
+
+
+@fuzz
+@given(st.lists(record(HN_ITEM), max_size=6))
+def test_hn_monthly_and_runs(items):
+    rows, bad = hn.parse_monthly(items, month=date(2015, 3, 1), ref="2015-03.json")
+    check(rows, bad, len(items))
+    run = {"sources": {"who_is_hiring_thread_title": "Ask HN: Who is hiring? (April 2026)"},
+           "fetched_at": "2026-04-17T00:00:00Z", "jobs": items}  # fmt: skip
+    rows, bad = hn.parse_run(run, ref="run.json")
+    check(rows, bad)
+
+
+@fuzz
+@given(text | huge, st.lists(record(["@type", "title", "description", "identifier",
+                                     "datePosted", "hiringOrganization", "jobLocation",
+                                     "baseSalary"]), max_size=3))  # fmt: skip
+def test_jsonld_pages(junk, postings):
+    blocks = "".join(
+        f'<script type="application/ld+json">{json.dumps({**p, "@type": "JobPosting"})}</script>'
+        for p in postings
+    )
+    page = f"<html><body>{junk}{blocks}<script type='application/ld+json'>{{broken</script>"
+    rows, bad = jsonld.parse_page(page, url="https://example.test/job", fetched_at=AT)
+    check(rows, bad)
+
+
+@fuzz
+@given(record(["source_id", "id", "description", "text", "posted_month", "posted_at", "source",
+               "title", "remote", "salary_min", "salary_max", "salary_period"]))  # fmt: skip
+def test_table_records(rec):
+    row, q = tabular.parse_record(rec, fetched_at=AT, ref="t.csv#1")
+    assert (row is None) != (q is None)
+    check([row] if row else [], [q] if q else [])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by this test: files._read_bytes lets zlib.error out of a '.gz' file that is "
+    "not gzip (the fallback decompressobj raises too); fix in flows/sources/files.py",
+)
+@fuzz
+@given(
+    st.binary(max_size=2000) | st.builds(lambda v: json.dumps(v).encode(), json_value),
+    st.sampled_from(["x.json", "2015-03.json", "x.json.gz", "x.jsonl", "x.csv", "x.parquet"]),
+)
+def test_file_reader_never_raises(data, name):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        result = files.read_file(path)
+    check(result.rows, result.quarantined)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by this test: files._has_bad_bytes only catches \\udc80-\\udcff; a JSON "
+    "escape of any other lone surrogate (\\ud800) crashes the frame build (polars refuses "
+    "it); fix in flows/sources/files.py (and the live path: transforms/records.py)",
+)
+@fuzz
+@given(
+    st.sampled_from(["caf\udce9", "lone \ud800 high", "\udfff"]),
+    st.sampled_from(["greenhouse_jobs.json", "2015-03.json", "run.json", "t.json"]),
+)
+def test_json_with_lone_surrogate_escapes_is_quarantined(bad, name):
+    doc = {
+        "greenhouse_jobs.json": {"jobs": [{"id": 1, "title": bad, "content": "x"}]},
+        "2015-03.json": [{"full_html": bad, "url": "https://news.ycombinator.com/item?id=1"}],
+        "run.json": {"sources": {}, "fetched_at": "2026-04-17T00:00:00Z",
+                     "jobs": [{"id": 1, "by": "a", "time": 1, "text": bad}]},
+        "t.json": [{"source_id": "1", "description": bad, "posted_month": "2024-01"}],
+    }[name]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_text(json.dumps(doc))  # JSON escapes the surrogate as \udXXX
+        result = files.read_file(path)
+    check(result.rows, result.quarantined)
+
+
+@fuzz
+@given(st.lists(text | huge, min_size=1, max_size=4))
+def test_html_to_text(bodies):
+    out = pl.DataFrame({"b": bodies}).select(html_to_text(pl.col("b"))).to_series()
+    assert out.len() == len(bodies)
+    assert all(v is None or "<p>" not in v.lower() for v in out)
+
+
+def parsed_rows(draw_rows: list[dict]) -> pl.DataFrame:
+    return parsed_frame(
+        [
+            {
+                "source": "file",
+                "source_id": str(i),
+                "fetched_at": AT,
+                "payload": "{}",
+                "posted_month": date(2024, 1, 1),
+                **r,
+            }
+            for i, r in enumerate(draw_rows)
+        ]
+    )
+
+
+posting_fields = st.fixed_dictionaries(
+    {"body": st.none() | text | huge},
+    optional={k: st.none() | text for k in ("title", "company", "location", "url", "country")},
+)
+
+
+@fuzz
+@given(st.lists(posting_fields, min_size=1, max_size=5))
+def test_normalize_and_load(rows):
+    parsed = parsed_rows(rows)
+    rows_out = tp.normalized(parsed.lazy()).collect()
+    assert rows_out.height == parsed.height
+    postings, raw, unusable = normalize(parsed)
+    assert postings.height + unusable.height == parsed.height  # stored or quarantined
+    assert all(unusable["reason"].str.len_chars() > 0)
+    with tempfile.TemporaryDirectory() as tmp, db.connect(Path(tmp) / "w.duckdb") as wh:
+        db.load_postings(wh, postings, raw, unusable, "fuzz")
+        assert wh.count("postings") == postings.height
+        stored = wh.query("SELECT posting_id, company, title FROM postings ORDER BY 1")
+        assert stored.rows() == postings.select(stored.columns).sort("posting_id").rows()
+
+
+def test_injection_strings_are_stored_as_data(tmp_path):
+    rows = [{"body": f"<p>{INJECTION}</p>", "title": INJECTION, "company": INJECTION}]
+    postings, raw, _ = normalize(parsed_rows(rows))
+    bad = quarantine_frame([{"source": "file", "ref": INJECTION, "reason": INJECTION,
+                             "payload": INJECTION}])  # fmt: skip
+    with db.connect(tmp_path / "w.duckdb") as wh:
+        db.load_postings(wh, postings, raw, bad, INJECTION)
+        assert wh.scalar("SELECT title FROM postings") == INJECTION
+        assert wh.scalar("SELECT ref FROM quarantine") == INJECTION
+        assert {"postings", "raw_postings", "quarantine"} <= set(wh.tables())
