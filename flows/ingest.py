@@ -14,13 +14,14 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from flows import scale
+from flows import logs, scale
 from flows.progress import say, track
 from flows.sources import files
 from transforms import postings as tp
 from transforms.records import parsed_frame, quarantine_frame
 from warehouse import db
 
+logs.install()  # secrets never reach the logs (Prefect's included)
 BATCH_ROWS = 50_000  # records normalized and loaded together: bounds memory at any scale
 
 

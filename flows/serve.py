@@ -21,8 +21,10 @@ from pathlib import Path
 from prefect import flow, get_run_logger, serve
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 
-from flows import scale
+from flows import logs, scale
 from flows.ingest import ingest
+
+logs.install()
 
 DEFAULT_SCHEDULES = {
     "daily-collection": "0 6 * * *",
