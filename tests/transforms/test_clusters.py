@@ -1,0 +1,200 @@
+"""Skill clusters on fixed small data: candidates, noise, synonyms, stability, typing, emerging."""
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from transforms import clusters as C
+from transforms.skills import skill_mentions
+from warehouse.seeds import load_taxonomy
+
+TOY = Path(__file__).resolve().parent / "skills_toy"
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Experience with SQL, Python and Tableau.", ["sql", "python", "tableau"]),
+        ("Strong proficiency in Figma is a plus", ["figma"]),
+        ("Knowledge of A/B testing; we ship daily", ["a b testing"]),
+        ("Familiarity with 5+ years of Node.js or Go", ["node js", "go"]),
+        (
+            "Requirements:\n- React\n- Product Roadmaps\nWe offer lunch",
+            ["react", "product roadmap"],
+        ),
+        ("Nice to have: Terraform, Ansible", ["terraform", "ansible"]),
+        ("We build analytics dashboards for banks.", []),
+    ],
+)
+def test_candidate_mentions(text, keys):
+    found = C.candidate_mentions(pl.DataFrame({"posting_id": ["p"], "description_text": [text]}))
+    assert found["key"].to_list() == keys
+    for start, end, surface in found.select("start", "end", "surface").iter_rows():
+        assert text[start:end] == surface  # every candidate points at its characters
+
+
+@pytest.mark.parametrize(
+    ("phrase", "key"),
+    [("Product Roadmaps", "product roadmap"), ("AngularJS", "angularjs"), ("iOS", "ios"),
+     ("A/B tests", "a b test"), ("C++", "c++"), ("analytics", "analytics")],
+)  # fmt: skip
+def test_phrase_key(phrase, key):
+    assert C.phrase_key(phrase) == key
+
+
+def test_candidate_noise_reasons_and_rate():
+    postings = pl.DataFrame(
+        {"posting_id": ["a", "b"], "company": ["Acme", "Globex"], "location": ["Berlin, DE", None]}
+    )
+    text = (
+        "Experience with Acme, Berlin, 401k, SQL, these tools and www.acme.com\nKnowledge of Globex"
+    )
+    found = C.candidate_mentions(pl.DataFrame({"posting_id": ["a"], "description_text": [text]}))
+    noisy = C.candidate_noise(found, postings)
+    reasons = dict(noisy.select("key", "noise").iter_rows())
+    assert reasons == {
+        "acme": "company", "berlin": "location", "401k": "benefit", "sql": None,
+        "these tool": "generic", "www acme com": "link", "globex": "company",
+    }  # fmt: skip
+    rate = C.noise_rate(noisy)
+    assert rate["mentions"] == 7 and rate["dropped"] == 6
+    assert rate["by_reason"]["company"] == pytest.approx(2 / 7, abs=1e-4)
+
+
+# -- a small fixed corpus: stacks of synonyms that keep company with the same tools ----------
+STACKS = {
+    "frontend": (["react", "reactjs", "react.js"], ["redux", "webpack", "sass"]),
+    "infra": (["kubernetes", "k8s"], ["docker", "terraform", "helm"]),
+    "database": (["postgres", "postgresql"], ["sql", "dashboards", "data modeling"]),
+    "ml": (["machine learning", "ml"], ["pytorch", "feature engineering", "notebooks"]),
+    "mobile": (["swift", "swiftui"], ["xcode", "cocoapods", "testflight"]),
+}
+GROUPS = pl.DataFrame(
+    [(name, form) for name, (forms, _) in STACKS.items() for form in forms],
+    schema={"group": pl.String, "surface_form": pl.String},
+    orient="row",
+)
+
+
+def _corpus(n: int = 600, seed: int = 0) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    months = [date(2020 + m // 12, m % 12 + 1, 1) for m in range(24)]
+    rows = []
+    names = list(STACKS)
+    for i in range(n):
+        month = months[i % 24]
+        forms, tools = STACKS[names[(i // 2) % len(names)]]
+        form = forms[rng.integers(len(forms))]
+        a, b = rng.choice(len(tools), 2, replace=False)
+        graphql, prompt = rng.random(2)  # drawn for every posting: no trend by accident
+        lines = [
+            f"Acme{i % 40} | Product Manager | Berlin",
+            "Requirements:",
+            f"- Experience with {form}, {tools[a]} and {tools[b]}",
+            "- Strong collaboration with engineers and a product roadmap",
+        ]
+        if graphql < 0.2:
+            lines.append("- Knowledge of GraphQL")
+        if month >= date(2021, 6, 1) and prompt < 0.5:
+            lines.append("- Familiarity with prompt engineering")
+        rows.append((f"p{i}", f"Acme{i % 40}", "Berlin", month, i % 2 == 0, "\n".join(lines)))
+    return pl.DataFrame(
+        rows,
+        schema={"posting_id": pl.String, "company": pl.String, "location": pl.String,
+                "posted_month": pl.Date, "is_pm": pl.Boolean, "description_text": pl.String},
+        orient="row",
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def built():
+    taxonomy = load_taxonomy(TOY)
+    postings = _corpus()
+    mentions = skill_mentions(postings, taxonomy).select("posting_id", "skill_id", "matched_text")
+    model = C.cluster_model(
+        postings, mentions, taxonomy.skills, taxonomy.aliases, taxonomy.version, random_state=7
+    )
+    quality = C.cluster_quality(model, taxonomy.skills, GROUPS, random_state=7)
+    return model, quality
+
+
+def _cluster_of(model, form):
+    row = model.members.filter(pl.col("surface_form") == form)
+    assert row.height == 1, form
+    return row["cluster_id"][0]
+
+
+def test_quality_figures_meet_the_targets(built):
+    _, quality = built
+    assert quality["synonyms"]["recall"] >= 0.9
+    assert quality["synonyms"]["precision"] >= 0.9
+    assert quality["ari_seed"] >= 0.8
+    assert quality["ari_bootstrap"] >= 0.8
+    assert 0 < quality["typed_share"]["taxonomy"] < 1
+    assert quality["type_disagreement"]["members"] == 0
+    assert quality["noise"]["rate"] == 0  # the company and city sit in the header only
+
+
+def test_synonyms_merge_and_stacks_stay_apart(built):
+    model, _ = built
+    assert len({_cluster_of(model, f) for f in ("react", "reactjs", "react.js")}) == 1
+    assert _cluster_of(model, "kubernetes") == _cluster_of(model, "k8s")
+    assert _cluster_of(model, "machine learning") == _cluster_of(model, "ml")
+    assert _cluster_of(model, "react") != _cluster_of(model, "kubernetes")
+    assert _cluster_of(model, "sql") != _cluster_of(model, "postgres")  # related, not synonyms
+
+
+def test_clusters_are_typed(built):
+    model, _ = built
+    clusters = model.clusters
+    by_id = {r["cluster_id"]: r for r in clusters.to_dicts()}
+    sql = by_id[_cluster_of(model, "sql")]
+    assert (sql["type"], sql["type_source"], sql["category"]) == (
+        "hard",
+        "taxonomy",
+        "data_analysis",
+    )
+    collab = by_id[_cluster_of(model, "collaboration")]
+    assert (collab["type"], collab["type_source"]) == ("soft", "taxonomy")
+    react = by_id[_cluster_of(model, "react")]
+    assert (react["type"], react["type_source"]) == ("hard", "classifier")
+    assert set(clusters["type"]) <= {"hard", "soft", "certification"}
+    assert clusters["label"].is_not_null().all()
+
+
+def test_emerging_skills_have_first_month_and_growth(built):
+    model, _ = built
+    pm = model.emerging.filter(pl.col("population") == "pm")
+    assert pm["label"].to_list() == ["prompt engineering"]
+    row = pm.row(0, named=True)
+    assert row["first_month"] == date(2021, 7, 1)  # PM postings fall in every other month
+    assert row["share_before"] == 0 and row["growth"] is None and row["q_value"] < 0.05
+    everyone = model.emerging.filter(pl.col("population") == "all")
+    assert everyone.filter(pl.col("label") == "prompt engineering")["first_month"].to_list() == [
+        date(2021, 6, 1)
+    ]
+    assert "graphql" not in model.emerging["label"].to_list()  # steady all along
+
+
+def test_model_is_deterministic_for_a_seed():
+    taxonomy = load_taxonomy(TOY)
+    postings = _corpus(200, seed=1)
+    mentions = skill_mentions(postings, taxonomy).select("posting_id", "skill_id", "matched_text")
+    runs = [
+        C.cluster_model(postings, mentions, taxonomy.skills, taxonomy.aliases, "t", random_state=3)
+        for _ in range(2)
+    ]
+    assert runs[0].members.equals(runs[1].members)
+    assert runs[0].model_version == runs[1].model_version
+
+
+def test_trend_and_bh():
+    n = np.full(10, 100.0)
+    t = np.arange(10.0)
+    assert C._trend_z(np.linspace(0, 20, 10), n, t) > 3
+    assert abs(C._trend_z(np.full(10, 5.0), n, t)) < 1e-9
+    q = C._bh(np.array([0.01, 0.04, 0.03, 0.5]))
+    assert q.tolist() == pytest.approx([0.04, 0.0533333, 0.0533333, 0.5], abs=1e-6)
