@@ -66,6 +66,8 @@ SENIORITY_BANDS = {
     "cpo": "leadership",
 }
 
+BAND_ORDER = ("junior", "mid", "senior", "leadership", "unstated")
+
 _TRUNCATE = {"month": "1mo", "quarter": "1q", "year": "1y"}
 
 
@@ -156,42 +158,41 @@ def _periodized(postings: pl.DataFrame | pl.LazyFrame, grain: str) -> pl.LazyFra
 
 
 # -- shares per period -------------------------------------------------------------------------
-def demand_by_period(
+def demand_by_group(
     postings: pl.DataFrame | pl.LazyFrame,
     hits: pl.DataFrame | pl.LazyFrame,
     items: pl.DataFrame | pl.LazyFrame,
-    grain: str = "month",
+    by: str,
     min_postings: int = MIN_POSTINGS,
 ) -> pl.LazyFrame:
-    """One row per period x item: how many postings demand it, out of how many, with interval.
+    """One row per group x item: how many postings demand it, out of how many, with interval.
 
-    postings: posting_id, posted_month; hits: posting_id, item_id; items: item_id, name,
-    type, category. Returns period, label, item_id, name, type, category, postings_with,
-    postings_total, share, ci_low, ci_high, reliable (postings_total >= min_postings).
-    Periods with no posting at all do not appear.
+    postings: posting_id and the column `by` (a period, a seniority band, ...); hits:
+    posting_id, item_id; items: item_id, name, type, category. Returns `by`, item_id, name,
+    type, category, postings_with, postings_total, share, ci_low, ci_high, reliable
+    (postings_total >= min_postings). Groups with no posting do not appear.
     """
-    p = _periodized(postings, grain).select("posting_id", "period")
-    totals = p.group_by("period").agg(postings_total=pl.len())
+    p = _lazy(postings).select("posting_id", by)
+    totals = p.group_by(by).agg(postings_total=pl.len())
     with_ = (
         _lazy(hits)
         .select("posting_id", "item_id")
         .unique()
         .join(p, on="posting_id")
-        .group_by("period", "item_id")
+        .group_by(by, "item_id")
         .agg(postings_with=pl.len())
     )
     item_cols = _lazy(items).select("item_id", "name", "type", "category").unique("item_id")
     k, n = pl.col("postings_with"), pl.col("postings_total")
     return (
         totals.join(item_cols, how="cross")
-        .join(with_, on=["period", "item_id"], how="left")
+        .join(with_, on=[by, "item_id"], how="left")
         .with_columns(
             postings_with=pl.col("postings_with").fill_null(0).cast(pl.Int64),
             postings_total=pl.col("postings_total").cast(pl.Int64),
         )
         .select(
-            "period",
-            period_label(pl.col("period"), grain).alias("label"),
+            by,
             "item_id",
             "name",
             "type",
@@ -203,8 +204,32 @@ def demand_by_period(
             wilson_high(k, n).alias("ci_high"),
             (n >= min_postings).alias("reliable"),
         )
-        .sort("period", "item_id")
+        .sort(by, "item_id")
     )
+
+
+def demand_by_period(
+    postings: pl.DataFrame | pl.LazyFrame,
+    hits: pl.DataFrame | pl.LazyFrame,
+    items: pl.DataFrame | pl.LazyFrame,
+    grain: str = "month",
+    min_postings: int = MIN_POSTINGS,
+) -> pl.LazyFrame:
+    """`demand_by_group` per period: period, label, then the same columns.
+
+    postings: posting_id, posted_month; hits: posting_id, item_id; items: item_id, name,
+    type, category. Periods with no posting at all do not appear.
+    """
+    grouped = demand_by_group(_periodized(postings, grain), hits, items, "period", min_postings)
+    return grouped.select(
+        "period", period_label(pl.col("period"), grain).alias("label"), pl.exclude("period")
+    )
+
+
+def seniority_band(seniority: pl.Expr) -> pl.Expr:
+    """junior (intern, associate), mid, senior (senior, lead), leadership (group, director,
+    vp, cpo) or unstated."""
+    return seniority.replace_strict(SENIORITY_BANDS, default="unstated", return_dtype=pl.String)
 
 
 def postings_per_period(
@@ -338,7 +363,7 @@ def mix_stratum(seniority: pl.Expr, remote: pl.Expr) -> pl.Expr:
     senior = senior, lead (staff, principal); leadership = group, director, vp, cpo.
     remote is 'remote' when stated remote, else 'not_remote' (on-site, hybrid or not stated).
     """
-    band = seniority.replace_strict(SENIORITY_BANDS, default="unstated", return_dtype=pl.String)
+    band = seniority_band(seniority)
     rem = pl.when(remote.fill_null(False)).then(pl.lit("remote")).otherwise(pl.lit("not_remote"))
     return pl.format("{}|{}", band, rem)
 
