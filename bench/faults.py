@@ -1,0 +1,185 @@
+"""Fault script: kill -9 real runs at random moments, read while runs write, fuzz the parsers.
+Prints the figures.
+
+    .venv/bin/python bench/faults.py [--kills 10] [--months 12] [--fuzz-examples 100]
+
+1. A warehouse is built from the first HN months; a run then ingests more months (overlapping
+   and new) in batches, in a child process, and is killed with SIGKILL at a random moment of
+   its run time (and once at each named fault point). After every kill the warehouse must
+   open, hold no duplicate posting, and equal exactly the state before the run or the state
+   a clean run leads to: rows lost 0, duplicated 0, half-states 0. A rerun then completes.
+2. A reader process queries the warehouse in a loop (new read-only connection each time)
+   while a run writes: failed queries must be 0.
+3. The property-based bad-input tests (tests/test_fuzz.py) run with --fuzz-examples
+   examples each: crashes must be 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from warehouse import db  # noqa: E402
+
+WRITER = """
+import sys
+from flows.ingest import ingest
+if __name__ == "__main__":
+    ingest(inputs=sys.argv[2:], db_path=sys.argv[1], batch_rows=1500)
+"""
+READER = """
+import os, sys, time
+import duckdb
+ok = failed = 0
+while not os.path.exists(sys.argv[2]):
+    try:
+        con = duckdb.connect(sys.argv[1], read_only=True)
+        con.execute("SELECT count(*), count(DISTINCT posting_id) FROM postings").fetchall()
+        con.close()
+        ok += 1
+    except Exception as exc:
+        failed += 1
+        print("reader error:", exc, file=sys.stderr)
+    time.sleep(0.01)
+print(ok, failed)
+"""
+POINTS = ["session-started", "batch-loaded", "before-swap", "after-swap"]
+
+
+def state(path: Path) -> dict:
+    with db.connect(path, read_only=True) as wh:
+        return {
+            "postings": wh.query("SELECT posting_id, content_hash FROM postings ORDER BY 1").rows(),
+            "raw": wh.query(
+                "SELECT source_id, content_hash FROM raw_postings ORDER BY 1, 2"
+            ).rows(),
+            "quarantine": wh.query("SELECT ref, reason FROM quarantine ORDER BY 1, 2").rows(),
+            "duplicates": wh.scalar("SELECT count(*) - count(DISTINCT posting_id) FROM postings"),
+        }
+
+
+def child(env: dict, db_path: Path, inputs: list[Path], **extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(db_path), *map(str, inputs)],
+        env={**env, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def judge(path: Path, before: dict, after: dict) -> tuple[str, int, int]:
+    """('before' | 'after' | 'HALF' | 'UNREADABLE', rows lost, rows duplicated)."""
+    try:
+        now = state(path)
+    except Exception as exc:
+        print(f"    warehouse does not open: {exc}")
+        return "UNREADABLE", -1, -1
+    ids = {p for p, _ in now["postings"]}
+    lost = len({p for p, _ in before["postings"]} - ids)
+    outcome = "before" if now == before else "after" if now == after else "HALF"
+    return outcome, lost, now["duplicates"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hn", default=str(REPO.parent / "shared" / "data" / "hn" / "2013-2018"))
+    ap.add_argument("--kills", type=int, default=10, help="random-moment kills")
+    ap.add_argument("--months", type=int, default=12, help="HN months in the run's input")
+    ap.add_argument("--fuzz-examples", type=int, default=100)
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    months = sorted(Path(args.hn).glob("*.json*"))[: args.months]
+    base_in, run_in = months[: len(months) // 2], months[len(months) // 4 :]
+
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with tempfile.TemporaryDirectory() as tmp, prefect_test_harness(server_startup_timeout=120):
+        path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+        env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": path}
+        tmpd = Path(tmp)
+        base, expected, work = tmpd / "base.duckdb", tmpd / "expected.duckdb", tmpd / "w.duckdb"
+        assert child(env, base, base_in).wait() == 0
+        shutil.copy(base, expected)
+        t0 = time.perf_counter()
+        assert child(env, expected, run_in).wait() == 0
+        run_seconds = time.perf_counter() - t0
+        before, after = state(base), state(expected)
+        print(f"warehouse before the run: {len(before['postings']):,} postings; "
+              f"a clean run ({len(run_in)} HN months) -> {len(after['postings']):,} postings "
+              f"in {run_seconds:.1f} s")  # fmt: skip
+
+        outcomes: dict[str, int] = {}
+        lost_total = dup_total = 0
+        trials = [("random", None)] * args.kills + [("point", p) for p in POINTS]
+        for kind, point in trials:
+            shutil.copy(base, work)
+            if kind == "point":
+                proc = child(env, work, run_in, PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60")
+                for line in proc.stderr:
+                    if line.startswith(f"FAULT-POINT {point}"):
+                        break
+                label = f"at {point}"
+            else:
+                delay = rng.uniform(0.2, run_seconds)
+                proc = child(env, work, run_in)
+                time.sleep(delay)
+                label = f"after {delay:4.1f} s"
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            outcome, lost, dup = judge(work, before, after)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            lost_total += max(lost, 0)
+            dup_total += max(dup, 0)
+            print(f"  kill -9 {label:<22} -> {outcome:<6} lost {lost}, duplicated {dup}")
+        rerun = child(env, work, run_in).wait() == 0 and state(work) == after
+
+        stop = tmpd / "stop"
+        shutil.copy(base, work)
+        reader = subprocess.Popen(
+            [sys.executable, "-c", READER, str(work), str(stop)], stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(0.5)
+        writes_ok = child(env, work, run_in).wait() == 0
+        stop.touch()
+        ok, failed = (int(x) for x in reader.communicate(timeout=60)[0].split())
+
+    fuzz = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py",
+         "--hypothesis-show-statistics", "--hypothesis-seed", str(args.seed)],
+        cwd=REPO, env={**os.environ, "PMPULSE_FUZZ_EXAMPLES": str(args.fuzz_examples)},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    passing = sum(int(n) for n in re.findall(r"(\d+) passing examples", fuzz.stdout))
+    failing = sum(int(n) for n in re.findall(r"(\d+) failing examples", fuzz.stdout))
+    summary = fuzz.stdout.strip().splitlines()[-1] if fuzz.stdout.strip() else fuzz.stderr[-300:]
+
+    n = len(trials)
+    bad = outcomes.get("HALF", 0) + outcomes.get("UNREADABLE", 0)
+    print()
+    opens = n - outcomes.get("UNREADABLE", 0)
+    print(f"{n} kill -9 ({args.kills} at random moments + {len(POINTS)} at named points): "
+          f"rows lost {lost_total}, duplicated {dup_total}, warehouse opens {opens}/{n}, "
+          f"before-run state {outcomes.get('before', 0)}, fully updated "
+          f"{outcomes.get('after', 0)}, half-written {outcomes.get('HALF', 0)}; "
+          f"rerun after the kills completes: {rerun}")  # fmt: skip
+    print(f"reader querying in a loop during a run: {ok:,} queries, {failed} failed "
+          f"(run succeeded: {writes_ok})")  # fmt: skip
+    print(f"{passing + failing:,} hypothesis inputs: {failing} crashes ({summary}; the failing "
+          "inputs of the two known file-reader bugs are strict xfails)")  # fmt: skip
+    sys.exit(0 if not bad and not lost_total and not dup_total and not failed and rerun else 1)
+
+
+if __name__ == "__main__":
+    main()
