@@ -683,3 +683,15 @@ def finish_run(
             run_id,
         ],
     )
+
+
+# -- read-only queries ---------------------------------------------------------------------
+def statement_kinds(sql: str) -> list[str]:
+    """The kind of each statement in `sql` as DuckDB's parser sees it ('SELECT', 'INSERT', ...).
+
+    Parses only (runs nothing); a syntax error becomes a WarehouseError with DuckDB's message.
+    """
+    try:
+        return [s.type.name for s in duckdb.extract_statements(sql)]
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot parse the query: {exc}") from exc

@@ -1,0 +1,38 @@
+"""`pmpulse marts`: rebuild the trend marts (shares with intervals, trend tests)."""
+
+from __future__ import annotations
+
+import argparse
+
+from flows.progress import say
+from flows.settings import db_path
+from transforms.trends import MIN_POSTINGS
+
+NAME = "marts"
+HELP = (
+    "rebuild the marts analysts read (category_demand, hard_soft_demand, skill_demand, "
+    "mix_adjusted_demand, skill_trends, posting_coverage) from postings and skill mentions"
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-postings",
+        type=int,
+        default=MIN_POSTINGS,
+        metavar="N",
+        help=f"periods with fewer PM postings are unreliable and left out of trend tests "
+        f"(default {MIN_POSTINGS})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from flows.marts import build_marts
+
+    summary = build_marts(db_path=str(db_path(args.db)), min_postings=args.min_postings)
+    rows = ", ".join(f"{t} {n:,}" for t, n in summary["rows"].items())
+    say(
+        f"marts rebuilt from {summary['pm_postings']:,} PM postings "
+        f"({summary['mentions']:,} posting-skill pairs) in {summary['seconds']} s: {rows}"
+    )
+    return 0
