@@ -38,6 +38,19 @@ def parser() -> argparse.ArgumentParser:
             default=None,
             help="warehouse file (default: $PMPULSE_DB or data/pmpulse.duckdb)",
         )
+        p.add_argument(
+            "--workers",
+            type=int,
+            metavar="N",
+            default=None,
+            help="run heavy stages on a local Dask cluster of N workers (default: in process)",
+        )
+        p.add_argument(
+            "--dask-address",
+            metavar="ADDR",
+            default=None,
+            help="run heavy stages on this Dask scheduler, e.g. tcp://host:8786",
+        )
         module.configure(p)
         p.set_defaults(_module=module)
     return top
@@ -46,6 +59,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     args = parser().parse_args(argv)
+    from flows import logs, scale
+
+    logs.install()
+    scale.configure(args.workers, args.dask_address)
     try:
         return int(args._module.run(args) or 0)
     except WarehouseError as exc:
