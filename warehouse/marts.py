@@ -501,3 +501,14 @@ def share_changes(
         change_ci_low=low,
         change_ci_high=high,
     )
+
+
+def is_stale(wh: Warehouse) -> bool:
+    """True when the marts were never built, or postings or extractions changed since."""
+    built = wh.scalar("SELECT max(built_at) FROM mart_builds")
+    if built is None:
+        return True
+    changed = [wh.scalar("SELECT max(updated_at) FROM postings")]
+    if "skill_extractions" in wh.tables():
+        changed.append(wh.scalar("SELECT max(extracted_at) FROM skill_extractions"))
+    return any(c is not None and c > built for c in changed)

@@ -1,0 +1,301 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # pmpulse: hard vs soft skill demand in PM job postings
+#
+# What Product Manager postings ask for, and how it shifts over time. Every share has a 95 %
+# interval (Wilson); months with fewer PM postings than the marts' minimum are marked
+# unreliable and left out of trend tests. Executed headless by `pmpulse report`; the numbers
+# come from the warehouse marts (`warehouse/marts.py`), nothing is recomputed here by hand.
+
+# %% tags=["parameters"]
+db_path = "data/pmpulse.duckdb"  # the warehouse
+start = None  # first month to show, "YYYY-MM" (None: from the first)
+end = None  # last month to show, "YYYY-MM" (None: to the last)
+grain = "quarter"  # period of the time-series charts: month, quarter or year
+with_multi_role = True  # False: only posts that advertise PM roles alone
+
+# %%
+from datetime import date
+
+import matplotlib.pyplot as plt
+import numpy as np
+import polars as pl
+from IPython.display import HTML, Markdown, display
+
+from transforms.trends import BAND_ORDER
+from warehouse import db, marts
+
+
+def month(value):
+    if value is None:
+        return None
+    y, m = str(value)[:7].split("-")
+    return date(int(y), int(m), 1)
+
+
+start_d, end_d = month(start), month(end)
+plt.rcParams.update({"figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3})
+wh = db.connect(db_path, read_only=True)
+build = wh.query("SELECT * FROM mart_builds ORDER BY built_at DESC LIMIT 1")
+if build.is_empty():
+    raise SystemExit("the marts were never built: run `pmpulse marts` first")
+b = build.row(0, named=True)
+scope = "all PM postings" if with_multi_role else "PM-only posts (multi-role posts left out)"
+display(
+    Markdown(
+        f"**Warehouse** `{db_path}` · marts built {b['built_at']:%Y-%m-%d %H:%M} UTC from "
+        f"{b['pm_postings']:,} PM postings (taxonomy {b['taxonomy_version']}) · "
+        f"window {start or 'first month'} to {end or 'last month'} · {scope} · "
+        f"minimum {b['min_postings']} PM postings per reliable month."
+    )
+)
+inputs = marts.Inputs(wh, start_d, end_d)
+
+
+GAP_DAYS = {"month": 45, "quarter": 140, "year": 550}[grain]
+
+
+def segments(frame, x="period"):
+    """The frame cut where periods are missing, so lines never bridge a gap in the data."""
+    if frame.is_empty():
+        return []
+    cut = (frame[x].diff().dt.total_days().fill_null(0) > GAP_DAYS).cum_sum()
+    return [frame.filter(cut == k) for k in range(int(cut.max()) + 1)]
+
+
+def shade(ax, frame, x, y, lo, hi, label, color, **kw):
+    for i, seg in enumerate(segments(frame, x)):
+        ax.plot(seg[x], seg[y], marker="o", ms=3, label=label if i == 0 else None, color=color,
+                **kw)  # fmt: skip
+        if lo:
+            ax.fill_between(seg[x], seg[lo], seg[hi], alpha=0.2, color=color)
+
+
+# %% [markdown]
+# ## Data coverage: postings per month
+# Bars: PM postings counted by the marts; grey: months below the minimum (unreliable).
+# Gaps are months with no data at all (the HN archive has none from 2018-05 to 2025-12).
+
+# %%
+cov = marts.coverage(wh, "month", start_d, end_d)
+fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 5.5), sharex=True)
+colors = np.where(cov["reliable"].to_numpy(), "tab:blue", "lightgrey")
+ax1.bar(cov["period"], cov["pm_extracted"], width=25, color=colors)
+ax1.set_ylabel("PM postings")
+ax1.set_title("Data coverage per month")
+ax2.bar(cov["period"], cov["postings"], width=25, color="tab:gray")
+ax2.set_ylabel("all postings")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Hard vs soft: share of PM postings demanding any hard / any soft skill
+# Lines with bands: the raw share and its 95 % interval. Dashed: the share reweighted to a
+# fixed seniority x remote mix (`mix_adjusted_demand`), so a change in who posts is not read
+# as a change in what is asked.
+
+# %%
+hs = marts.hard_soft(wh, grain, with_multi_role, start_d, end_d).filter(pl.col("reliable"))
+mix = marts.mix_adjusted(wh, grain, "type", with_multi_role, start_d, end_d).filter(
+    pl.col("reliable")
+)
+fig, ax = plt.subplots(figsize=(11, 4.5))
+shade(ax, hs, "period", "share_any_hard", "share_any_hard_ci_low", "share_any_hard_ci_high",
+      "any hard skill", "tab:blue")  # fmt: skip
+shade(ax, hs, "period", "share_any_soft", "share_any_soft_ci_low", "share_any_soft_ci_high",
+      "any soft skill", "tab:orange")  # fmt: skip
+for item, color in (("hard", "tab:blue"), ("soft", "tab:orange")):
+    m = mix.filter(pl.col("item") == item)
+    shade(ax, m, "period", "share_adjusted", None, None, f"{item}, mix-adjusted", color, ls="--")
+ax.set_ylim(0, 1)
+ax.set_ylabel("share of PM postings")
+ax.set_title(f"Hard vs soft skill demand per {grain} (95 % intervals)")
+ax.legend(loc="lower right")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ### How did the share demanding soft skills change? (2014, 2018, 2026)
+# Change from the first year shown, with Newcombe's 95 % interval of the difference.
+
+# %%
+years = [y for y in (2014, 2018, 2026) if (start_d is None or y >= start_d.year)
+         and (end_d is None or y <= end_d.year)]  # fmt: skip
+answer = marts.share_changes(wh, years, "soft", with_multi_role)
+if answer.is_empty():
+    display(Markdown("_No PM postings in those years within the window._"))
+else:
+    display(
+        answer.select(
+            "year",
+            "postings_total",
+            "postings_with",
+            pl.format(
+                "{}% [{}, {}]",
+                *(pl.col(c).mul(100).round(1) for c in ("share", "ci_low", "ci_high")),
+            ).alias("share soft [95% CI]"),
+            pl.format(
+                "{} pp [{}, {}]",
+                *(pl.col(c).mul(100).round(1) for c in ("change", "change_ci_low", "change_ci_high")),
+            ).alias("change vs first year [95% CI]"),
+        )
+    )
+
+# %% [markdown]
+# ## The twelve headline categories by year
+# Share of PM postings demanding each category (cells: percent).
+
+# %%
+cat = marts.category_demand(wh, "year", with_multi_role, start_d, end_d).filter(
+    pl.col("category").is_in(marts.HARD_CATEGORIES + marts.SOFT_CATEGORIES)
+)
+order = [c for c in marts.CATEGORIES if c in set(cat["category"])]
+labels = sorted(set(cat["label"]))
+grid = np.full((len(order), len(labels)), np.nan)
+for row in cat.iter_rows(named=True):
+    grid[order.index(row["category"]), labels.index(row["label"])] = row["share"]
+fig, ax = plt.subplots(figsize=(11, 6))
+im = ax.imshow(grid * 100, cmap="viridis", aspect="auto", vmin=0)
+ax.set_xticks(range(len(labels)), labels)
+ax.set_yticks(range(len(order)), [f"{c} ({marts.category_type(c)})" for c in order])
+ax.grid(False)
+for i in range(len(order)):
+    for j in range(len(labels)):
+        if not np.isnan(grid[i, j]):
+            ax.text(j, i, f"{grid[i, j] * 100:.0f}", ha="center", va="center", color="white",
+                    fontsize=8)  # fmt: skip
+fig.colorbar(im, ax=ax, label="% of PM postings")
+ax.set_title("Category demand by year")
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Top rising and falling skills
+# Logistic regression of demand on time over the reliable months of the window; bars are the
+# change in log-odds per year with its 95 % interval (quasi-binomial). Colour: rising / falling
+# at a false discovery rate of 5 % (Benjamini-Hochberg), grey: not significant.
+
+# %%
+tr = marts.trends(wh, "skill", start_d, end_d, with_multi_role, inputs=inputs).filter(
+    pl.col("direction") != "insufficient"
+)
+top = pl.concat(
+    [tr.sort("slope_per_year", descending=True).head(10), tr.sort("slope_per_year").head(10)]
+).unique("item_id").sort("slope_per_year")
+if top.is_empty():
+    display(Markdown("_Too few postings in the window to test any skill._"))
+else:
+    fig, ax = plt.subplots(figsize=(11, max(3, 0.35 * top.height)))
+    colors = [
+        {"rising": "tab:green", "falling": "tab:red"}.get(d, "tab:gray") for d in top["direction"]
+    ]
+    y = np.arange(top.height)
+    err = np.vstack(
+        [
+            (top["slope_per_year"] - top["slope_ci_low"]).to_numpy(),
+            (top["slope_ci_high"] - top["slope_per_year"]).to_numpy(),
+        ]
+    )
+    ax.barh(y, top["slope_per_year"], xerr=err, color=colors, capsize=2)
+    ax.set_yticks(y, [f"{n} ({t})" for n, t in zip(top["name"], top["type"], strict=True)])
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("change in log-odds of demand per year")
+    ax.set_title("Skills rising and falling the most")
+    fig.tight_layout()
+    plt.show()
+    display(
+        top.sort("slope_per_year", descending=True).select(
+            "name", "type", "category", "postings_with", "share", "fitted_share_first",
+            "fitted_share_last", "slope_per_year", "q_value", "direction",
+        )  # fmt: skip
+    )
+
+# %% [markdown]
+# ## Seniority split
+# Share demanding any hard / any soft skill by seniority band, over the whole window.
+
+# %%
+sen = marts.seniority_split(wh, "type", start_d, end_d, with_multi_role, inputs=inputs)
+bands = [b for b in BAND_ORDER if b in set(sen["band"])]
+fig, ax = plt.subplots(figsize=(11, 4))
+x = np.arange(len(bands))
+for k, (item, color) in enumerate((("hard", "tab:blue"), ("soft", "tab:orange"))):
+    s = sen.filter(pl.col("item_id") == item)
+    s = s.join(pl.DataFrame({"band": bands}), on="band", how="right").select(s.columns)
+    sh = s["share"].to_numpy()
+    err = np.vstack([sh - s["ci_low"].to_numpy(), s["ci_high"].to_numpy() - sh])
+    ax.bar(x + (k - 0.5) * 0.38, sh, 0.38, yerr=err, capsize=3, color=color, label=item)
+totals = sen.filter(pl.col("item_id") == "hard").select("band", "postings_total")
+n_by = dict(totals.iter_rows())
+ax.set_xticks(x, [f"{b}\n(n={n_by.get(b, 0)})" for b in bands])
+ax.set_ylim(0, 1)
+ax.set_ylabel("share of PM postings")
+ax.set_title("Hard vs soft demand by seniority (95 % intervals)")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Emerging skills and clusters
+
+# %%
+tables = set(wh.tables())
+shown = False
+if "emerging_skills" in tables:
+    em = wh.query(
+        "SELECT label, first_month, postings, share_before, share_recent, growth, q_value "
+        "FROM emerging_skills WHERE population = 'pm' ORDER BY q_value, postings DESC LIMIT 15"
+    )
+    if not em.is_empty():
+        shown = True
+        fig, ax = plt.subplots(figsize=(11, max(3, 0.35 * em.height)))
+        y = np.arange(em.height)
+        ax.barh(y - 0.2, em["share_before"] * 100, 0.4, label="before the last 12 months")
+        ax.barh(y + 0.2, em["share_recent"] * 100, 0.4, label="last 12 months")
+        ax.set_yticks(y, em["label"].to_list())
+        ax.set_xlabel("% of PM postings")
+        ax.set_title("Emerging skills (phrases beyond the taxonomy, growing significantly)")
+        ax.legend()
+        fig.tight_layout()
+        plt.show()
+        display(em)
+if "cluster" in inputs.levels:
+    ct = marts.trends(wh, "cluster", start_d, end_d, with_multi_role, inputs=inputs).filter(
+        pl.col("direction").is_in(["rising", "falling"])
+    )
+    if not ct.is_empty():
+        shown = True
+        display(Markdown("**Skill clusters with a significant trend in the window**"))
+        display(
+            ct.sort("slope_per_year", descending=True).select(
+                "name", "type", "postings_with", "fitted_share_first", "fitted_share_last",
+                "slope_per_year", "q_value", "direction",
+            )  # fmt: skip
+        )
+if not shown:
+    display(Markdown("_No emerging skills or trending clusters in this warehouse (run "
+                     "`pmpulse clusters` to build them)._"))  # fmt: skip
+
+# %% [markdown]
+# ## How to read this
+# - Shares are of PM postings whose skills were extracted (`posting_coverage.pm_extracted`).
+# - Intervals: Wilson score 95 % for shares; Newcombe for differences of shares; the trend
+#   slopes are quasi-binomial Wald intervals from a logistic regression on time.
+# - The same numbers are in the warehouse: `SELECT * FROM hard_soft_monthly`,
+#   `category_demand`, `skill_trends` (see docs/marts.md and docs/cookbook.md).
+
+# %%
+wh.close()
+display(HTML("<p><small>Generated by <code>pmpulse report</code>.</small></p>"))
