@@ -33,13 +33,15 @@ DEFAULT_SCHEDULES = {
 }
 
 
-def _report(db_path: str) -> dict | str:
-    """The report flow, when the project has one (flows/report.py)."""
+def _report(db_path: str, out_dir: str | None) -> object:
+    """The report flow (flows/report.py), written to `out_dir` (default PMPULSE_REPORTS)."""
     try:
-        from flows.report import report  # type: ignore[import-not-found]
-    except ImportError:
+        from flows.report import report
+    except ImportError:  # pragma: no cover - only while the report is being written
         return "skipped: no report flow in this version"
-    return report(db_path=db_path)
+    from flows.settings import Settings
+
+    return report(db_path=db_path, out_dir=out_dir or str(Settings().reports))
 
 
 def _collect(db_path: str, sources: list[str] | None) -> dict:
@@ -53,10 +55,12 @@ def _collect(db_path: str, sources: list[str] | None) -> dict:
 
 
 @flow(name="daily-collection")
-def daily_collection(db_path: str, sources: list[str] | None = None) -> dict:
+def daily_collection(
+    db_path: str, sources: list[str] | None = None, reports_dir: str | None = None
+) -> dict:
     """Collect from the live sources; after a successful collection, build the report."""
     summary = {"collect": _collect(db_path, sources)}  # raises (run failed) on failure
-    summary["report"] = _report(db_path)
+    summary["report"] = _report(db_path, reports_dir)
     get_run_logger().info("daily collection done: %s", summary.get("report"))
     return summary
 
