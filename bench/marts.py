@@ -108,6 +108,16 @@ def main() -> int:
             med, mx, frame = timed(fn, max(3, args.repeat // 4))
             print(f"{name:45s} {med:10.2f} {mx:8.2f} {frame.height:6d}")
         print(f"\nslowest stored-mart query (median): {worst:.2f} ms (target < 200 ms)")
+
+    # What `pmpulse sql` pays: open the file read-only, run one query, close.
+    sql = QUERIES["skill_trends: rising/falling skills"]
+
+    def cold() -> object:
+        with db.connect(args.db, read_only=True) as fresh:
+            return fresh.query(sql)
+
+    med, mx, _ = timed(cold, max(3, args.repeat // 4))
+    print(f"open read-only + trend query + close: median {med:.2f} ms, max {mx:.2f} ms")
     return 0
 
 
