@@ -31,6 +31,7 @@ def summary_lines(summary: dict) -> list[str]:
     typed = q.get("typed_share", {})
     dis = q.get("type_disagreement", {})
     noise = q.get("noise", {})
+    clf = q.get("type_classifier", {})
     lines = [
         f"model:              {summary.get('model_version')} (seed {summary.get('random_state')})",
         f"clusters:           {q.get('clusters', 0):,} over {q.get('members', 0):,} surface "
@@ -46,6 +47,8 @@ def summary_lines(summary: dict) -> list[str]:
         f"the taxonomy, {typed.get('classifier', 0):.1%} typed by the classifier",
         f"type disagreement:  {dis.get('members', 0):.2%} of taxonomy members "
         f"({dis.get('mentions', 0):.2%} of their mentions) differ from their cluster's type",
+        f"type classifier:    {clf.get('accuracy')} accuracy on taxonomy skills held out "
+        f"(grouped 5-fold; always the majority type: {clf.get('majority')})",
         f"took:               {summary.get('seconds')} s (build {summary.get('seconds_build')} s)",
         "emerging skills (outside the taxonomy, share of postings growing, q < 0.05):",
     ]
