@@ -157,13 +157,15 @@ def main() -> None:
 
     fuzz = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py",
-         "--hypothesis-show-statistics", "--hypothesis-seed", str(args.seed)],
+         "--hypothesis-show-statistics", "--hypothesis-seed", str(args.seed),
+         "-k", "not never_raises and not lone_surrogate"],  # the two known bugs: strict xfails
         cwd=REPO, env={**os.environ, "PMPULSE_FUZZ_EXAMPLES": str(args.fuzz_examples)},
         capture_output=True, text=True,
     )  # fmt: skip
-    passing = sum(int(n) for n in re.findall(r"(\d+) passing examples", fuzz.stdout))
-    failing = sum(int(n) for n in re.findall(r"(\d+) failing examples", fuzz.stdout))
-    summary = fuzz.stdout.strip().splitlines()[-1] if fuzz.stdout.strip() else fuzz.stderr[-300:]
+    passing = sum(int(n) for n in re.findall(r"(\d+) passing(?: examples)?,", fuzz.stdout))
+    failing = sum(int(n) for n in re.findall(r"(\d+) failing(?: examples)?,", fuzz.stdout))
+    ends = [line for line in fuzz.stdout.splitlines() if re.search(r"\d+ (passed|failed)", line)]
+    summary = ends[-1].strip("= ") if ends else fuzz.stderr[-300:]
 
     n = len(trials)
     bad = outcomes.get("HALF", 0) + outcomes.get("UNREADABLE", 0)
@@ -176,9 +178,10 @@ def main() -> None:
           f"rerun after the kills completes: {rerun}")  # fmt: skip
     print(f"reader querying in a loop during a run: {ok:,} queries, {failed} failed "
           f"(run succeeded: {writes_ok})")  # fmt: skip
-    print(f"{passing + failing:,} hypothesis inputs: {failing} crashes ({summary}; the failing "
-          "inputs of the two known file-reader bugs are strict xfails)")  # fmt: skip
-    sys.exit(0 if not bad and not lost_total and not dup_total and not failed and rerun else 1)
+    print(f"{passing + failing:,} hypothesis inputs: {failing} crashes ({summary}; not counted: "
+          "the two file-reader bugs kept as strict xfails in tests/test_fuzz.py)")  # fmt: skip
+    clean = not (bad or lost_total or dup_total or failed or failing or fuzz.returncode)
+    sys.exit(0 if clean and rerun else 1)
 
 
 if __name__ == "__main__":
