@@ -161,25 +161,28 @@ else:
 cat = marts.category_demand(wh, "year", with_multi_role, start_d, end_d).filter(
     pl.col("category").is_in(marts.HARD_CATEGORIES + marts.SOFT_CATEGORIES)
 )
-order = [c for c in marts.CATEGORIES if c in set(cat["category"])]
-labels = sorted(set(cat["label"]))
-grid = np.full((len(order), len(labels)), np.nan)
-for row in cat.iter_rows(named=True):
-    grid[order.index(row["category"]), labels.index(row["label"])] = row["share"]
-fig, ax = plt.subplots(figsize=(11, 6))
-im = ax.imshow(grid * 100, cmap="viridis", aspect="auto", vmin=0)
-ax.set_xticks(range(len(labels)), labels)
-ax.set_yticks(range(len(order)), [f"{c} ({marts.category_type(c)})" for c in order])
-ax.grid(False)
-for i in range(len(order)):
-    for j in range(len(labels)):
-        if not np.isnan(grid[i, j]):
-            ax.text(j, i, f"{grid[i, j] * 100:.0f}", ha="center", va="center", color="white",
-                    fontsize=8)  # fmt: skip
-fig.colorbar(im, ax=ax, label="% of PM postings")
-ax.set_title("Category demand by year")
-fig.tight_layout()
-plt.show()
+if cat.is_empty():
+    display(Markdown("_No PM postings with extracted skills in the window._"))
+else:
+    order = [c for c in marts.CATEGORIES if c in set(cat["category"])]
+    labels = sorted(set(cat["label"]))
+    grid = np.full((len(order), len(labels)), np.nan)
+    for row in cat.iter_rows(named=True):
+        grid[order.index(row["category"]), labels.index(row["label"])] = row["share"]
+    fig, ax = plt.subplots(figsize=(11, 6))
+    im = ax.imshow(grid * 100, cmap="viridis", aspect="auto", vmin=0)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(order)), [f"{c} ({marts.category_type(c)})" for c in order])
+    ax.grid(False)
+    for i in range(len(order)):
+        for j in range(len(labels)):
+            if not np.isnan(grid[i, j]):
+                ax.text(j, i, f"{grid[i, j] * 100:.0f}", ha="center", va="center", color="white",
+                        fontsize=8)  # fmt: skip
+    fig.colorbar(im, ax=ax, label="% of PM postings")
+    ax.set_title("Category demand by year")
+    fig.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # ## Top rising and falling skills
@@ -228,24 +231,27 @@ else:
 
 # %%
 sen = marts.seniority_split(wh, "type", start_d, end_d, with_multi_role, inputs=inputs)
-bands = [b for b in BAND_ORDER if b in set(sen["band"])]
-fig, ax = plt.subplots(figsize=(11, 4))
-x = np.arange(len(bands))
-for k, (item, color) in enumerate((("hard", "tab:blue"), ("soft", "tab:orange"))):
-    s = sen.filter(pl.col("item_id") == item)
-    s = s.join(pl.DataFrame({"band": bands}), on="band", how="right").select(s.columns)
-    sh = s["share"].to_numpy()
-    err = np.vstack([sh - s["ci_low"].to_numpy(), s["ci_high"].to_numpy() - sh])
-    ax.bar(x + (k - 0.5) * 0.38, sh, 0.38, yerr=err, capsize=3, color=color, label=item)
-totals = sen.filter(pl.col("item_id") == "hard").select("band", "postings_total")
-n_by = dict(totals.iter_rows())
-ax.set_xticks(x, [f"{b}\n(n={n_by.get(b, 0)})" for b in bands])
-ax.set_ylim(0, 1)
-ax.set_ylabel("share of PM postings")
-ax.set_title("Hard vs soft demand by seniority (95 % intervals)")
-ax.legend()
-fig.tight_layout()
-plt.show()
+if sen.is_empty():
+    display(Markdown("_No PM postings in the window._"))
+else:
+    bands = [b for b in BAND_ORDER if b in set(sen["band"])]
+    fig, ax = plt.subplots(figsize=(11, 4))
+    x = np.arange(len(bands))
+    for k, (item, color) in enumerate((("hard", "tab:blue"), ("soft", "tab:orange"))):
+        s = sen.filter(pl.col("item_id") == item)
+        s = s.join(pl.DataFrame({"band": bands}, schema={"band": pl.String}), on="band", how="right").select(s.columns)
+        sh = s["share"].to_numpy()
+        err = np.vstack([sh - s["ci_low"].to_numpy(), s["ci_high"].to_numpy() - sh])
+        ax.bar(x + (k - 0.5) * 0.38, sh, 0.38, yerr=err, capsize=3, color=color, label=item)
+    totals = sen.filter(pl.col("item_id") == "hard").select("band", "postings_total")
+    n_by = dict(totals.iter_rows())
+    ax.set_xticks(x, [f"{b}\n(n={n_by.get(b, 0)})" for b in bands])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of PM postings")
+    ax.set_title("Hard vs soft demand by seniority (95 % intervals)")
+    ax.legend()
+    fig.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # ## Emerging skills and clusters

@@ -70,3 +70,12 @@ def test_report_renders_in_headless_chromium(html, tmp_path):
     pixels = list(image.get_flattened_data())
     not_white = sum(1 for p in pixels if sum(p) < 720) / len(pixels)
     assert len(set(pixels)) > 50 and not_white > 0.1  # charts drawn, not a blank page
+
+
+def test_report_on_an_empty_warehouse_says_so(tmp_path, prefect_harness):
+    path = tmp_path / "empty.duckdb"
+    with db.connect(path):
+        pass
+    out = Path(report(db_path=str(path), out_dir=str(tmp_path / "out"))["html"])
+    text = out.read_text(encoding="utf-8")
+    assert "No PM postings" in text and "Traceback" not in text
