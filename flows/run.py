@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.clusters import build_clusters
 from flows.collect import collect
 from flows.ingest import ingest
+from flows.marts import build_marts
+from flows.report import report
+from flows.settings import Settings
 from flows.skills import extract_skills
 from warehouse import db
 
@@ -30,4 +34,8 @@ def run(
         else:
             summary["collect"] = collect(db_path=db_path, sources=sources, boards_file=boards_file)
         summary["extract"] = extract_skills(db_path=db_path)
+        summary["clusters"] = build_clusters(db_path=db_path, with_quality=False)
+        summary["marts"] = build_marts(db_path=db_path)
+    # The report's kernel opens the live file read-only: it runs after the swap.
+    summary["report"] = report(db_path=db_path, out_dir=str(Settings().reports), rebuild=False)
     return summary
