@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -143,11 +142,6 @@ def test_table_records(rec):
     check([row] if row else [], [q] if q else [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this test: files._read_bytes lets zlib.error out of a '.gz' file that is "
-    "not gzip (the fallback decompressobj raises too); fix in flows/sources/files.py",
-)
 @fuzz
 @given(
     st.binary(max_size=2000) | st.builds(lambda v: json.dumps(v).encode(), json_value),
@@ -161,12 +155,6 @@ def test_file_reader_never_raises(data, name):
     check(result.rows, result.quarantined)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this test: files._has_bad_bytes only catches \\udc80-\\udcff; a JSON "
-    "escape of any other lone surrogate (\\ud800) crashes the frame build (polars refuses "
-    "it); fix in flows/sources/files.py (and the live path: transforms/records.py)",
-)
 @fuzz
 @given(
     st.sampled_from(["caf\udce9", "lone \ud800 high", "\udfff"]),

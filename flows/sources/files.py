@@ -68,8 +68,10 @@ def _read_bytes(path: Path) -> bytes:
         try:
             return gzip.decompress(data)
         except (EOFError, gzip.BadGzipFile, zlib.error):
-            d = zlib.decompressobj(wbits=31)
-            out = d.decompress(data)
+            try:
+                out = zlib.decompressobj(wbits=31).decompress(data)
+            except zlib.error:
+                out = b""
             raise TruncatedInput(out, "gzip stream is truncated or corrupt") from None
     return data
 
@@ -86,7 +88,7 @@ class TruncatedInput(Exception):
 def _has_bad_bytes(value: Any) -> bool:
     """True when a decoded value holds surrogate escapes, i.e. bytes that were not UTF-8."""
     if isinstance(value, str):
-        return any("\udc80" <= ch <= "\udcff" for ch in value)
+        return any("\ud800" <= ch <= "\udfff" for ch in value)  # lone surrogates too
     if isinstance(value, dict):
         return any(_has_bad_bytes(k) or _has_bad_bytes(v) for k, v in value.items())
     if isinstance(value, list):
