@@ -157,8 +157,7 @@ def main() -> None:
 
     fuzz = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py",
-         "--hypothesis-show-statistics", "--hypothesis-seed", str(args.seed),
-         "-k", "not never_raises and not lone_surrogate"],  # the two known bugs: strict xfails
+         "--hypothesis-show-statistics", "--hypothesis-seed", str(args.seed)],
         cwd=REPO, env={**os.environ, "PMPULSE_FUZZ_EXAMPLES": str(args.fuzz_examples)},
         capture_output=True, text=True,
     )  # fmt: skip
@@ -178,8 +177,7 @@ def main() -> None:
           f"rerun after the kills completes: {rerun}")  # fmt: skip
     print(f"reader querying in a loop during a run: {ok:,} queries, {failed} failed "
           f"(run succeeded: {writes_ok})")  # fmt: skip
-    print(f"{passing + failing:,} hypothesis inputs: {failing} crashes ({summary}; not counted: "
-          "the two file-reader bugs kept as strict xfails in tests/test_fuzz.py)")  # fmt: skip
+    print(f"{passing + failing:,} hypothesis inputs: {failing} crashes ({summary})")
     clean = not (bad or lost_total or dup_total or failed or failing or fuzz.returncode)
     sys.exit(0 if clean and rerun else 1)
 
