@@ -63,5 +63,9 @@ def run(args: argparse.Namespace) -> int:
         f"{extract.get('mentions_written', 0):,} mentions written "
         f"(taxonomy {extract.get('taxonomy_version')})"
     )
+    if summary.get("clusters"):
+        say(f"clusters:           {summary['clusters'].get('clusters', '')} rebuilt")
+    if summary.get("report"):
+        say(f"report:             {summary['report']}")
     say(f"warehouse:          {path}")
     return 0
