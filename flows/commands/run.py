@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         f"(taxonomy {extract.get('taxonomy_version')})"
     )
     if summary.get("clusters"):
-        say(f"clusters:           {summary['clusters'].get('clusters', '')} rebuilt")
+        say(f"clusters:           rebuilt in {summary['clusters'].get('seconds')} s")
     if summary.get("report"):
-        say(f"report:             {summary['report']}")
+        say(f"report:             {summary['report'].get('html')}")
     say(f"warehouse:          {path}")
     return 0
