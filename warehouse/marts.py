@@ -21,24 +21,9 @@ from datetime import UTC, date, datetime
 import polars as pl
 
 from transforms import trends as tt
+from transforms.skills import HARD_CATEGORIES, SOFT_CATEGORIES
 from warehouse.db import Warehouse
 
-HARD_CATEGORIES = (
-    "data_analysis",
-    "market_research",
-    "roadmap_prioritization",
-    "ux_ui_design",
-    "technical_knowledge",
-    "agile",
-    "ab_testing",
-)
-SOFT_CATEGORIES = (
-    "interpersonal",
-    "communication_storytelling",
-    "creative_thinking",
-    "empathy",
-    "influence_without_authority",
-)
 CATEGORIES = (*HARD_CATEGORIES, "other_hard", *SOFT_CATEGORIES, "other_soft")
 MART_TABLES = (
     "posting_coverage",
