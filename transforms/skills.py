@@ -453,12 +453,21 @@ def build_matcher(taxonomy: Taxonomy) -> Matcher:
 # -- context rules -----------------------------------------------------------------------------
 # Context regexes read `context_text` (lower-case, hyphens kept, quotes straight). They are
 # anchored (`match`), so each costs one short attempt; free-text look-ups use cue positions.
-_ROLE_AFTER = re.compile(
-    r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:designers?|devs?|eng|researchers?|engineers?|developers?|"
+_ROLE_NOUNS = (
+    r"(?:designers?|devs?|eng|researchers?|engineers?|developers?|"
     r"analysts?|scientists?|architects?|specialists?|managers?|leads?|consultants?|experts?|"
     r"interns?|internships?|directors?|roles?|positions?|openings?|jobs?|recruiters?|writers?|"
     r"coaches?|"
     r"masters?|practitioners?|evangelists?|strategists?|officers?|engineering roles?)\b"
+)
+# "UX designers", "UI/UX designers", "Full Stack (Ruby) Engineer"
+_ROLE_AFTER = re.compile(
+    r"(?:[\s-]*[/&][\s-]*[a-z]+)*(?:\s*\([^()\n]{1,30}\))?[\s-]*" + _ROLE_NOUNS
+)
+# a stack listed before its role: "Java and C++ developers", "Go, Python or Rust engineers"
+_STACK_ROLE_AFTER = re.compile(
+    r"(?:[\s-]*(?:[/&,]|\b(?:and|or)\b)[\s-]*(?!(?:our|the|your|their|other|with|to|in)\b)"
+    r"[a-z][\w+#.]*)*(?:\s*\([^()\n]{1,30}\))?[\s-]*" + _ROLE_NOUNS
 )
 _TEAM_AFTER = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:teams?|departments?|group|agency|org)\b"
@@ -483,7 +492,8 @@ _THIRD_PERSON = re.compile(
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses)\b"
 )
 _ROLE_SUBJECT = re.compile(
-    r"[\s•*>\-–]*(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
+    r"[\s•*>\-–]*(?:[a-z][\w &/-]{0,30}:\s*)?"  # "Support: our success managers ..."
+    r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
     r"(?:[\w/&.+#()-]+\s+){0,4}?(?:"
     + CUE_ROLE_RX
     + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team)\b"
@@ -538,7 +548,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n|;\s")
 _LIST_MARKS = frozenset("•*>-–·")
 _ALL = 0
 _NONE = 1 << 30
-_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE = 1, 2, 4
+_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK = 1, 2, 4, 8
 
 
 class Mention(NamedTuple):
@@ -548,6 +558,7 @@ class Mention(NamedTuple):
 
 
 _SENTENCE_MARK = re.compile(r"[.!?;\n]")
+_FULL_STOP = re.compile(r"[.!?]\s")
 
 
 def _sentence_ends(ctx: str) -> list[int]:
@@ -590,7 +601,17 @@ def _any_in(positions: list[int], a: int, b: int) -> bool:
 class _Post:
     """Per-posting context, computed lazily (only postings with hits pay for it)."""
 
-    __slots__ = ("_lines", "_verdict", "bounds", "company", "ctx", "cues", "header_end", "text")
+    __slots__ = (
+        "_lines",
+        "_multi_role",
+        "_verdict",
+        "bounds",
+        "company",
+        "ctx",
+        "cues",
+        "header_end",
+        "text",
+    )
 
     def __init__(self, text: str, ctx: str, cues: dict[int, list[int]]) -> None:
         self.text = text
@@ -607,6 +628,7 @@ class _Post:
         self.header_end = first if is_header else -1
         self.company = _company_name(ctx[:first]) if "|" in line else None
         self._lines: tuple[list[int], list[int]] | None = None
+        self._multi_role: bool | None = None
         self.bounds = _sentence_ends(ctx)
         self._verdict: dict[int, int] = {}
 
@@ -638,7 +660,7 @@ class _Post:
             return self._lines
         starts: list[int] = []
         kinds: list[int] = []
-        in_company = other_role = False
+        in_company = other_role = pm_block = False
         role_run = 0
         intro_other = False
         roles = self.cues.get(ROLE)
@@ -685,6 +707,7 @@ class _Post:
             if title:
                 role_run += 1
                 other_role = not (pms and _any_in(pms, pos, pos + title.end()))
+                pm_block = not other_role
             elif (
                 pms
                 and n < 120
@@ -693,12 +716,15 @@ class _Post:
             ):
                 role_run += 1  # a PM opening: in a list of openings, or short like a heading
                 other_role = False
+                pm_block = True
             elif n:
                 if role_run >= 2:
-                    other_role = False
+                    other_role = pm_block = False  # the list of openings owns nothing after it
                 role_run = 0
             if other_role:
                 kind |= _OTHER_ROLE
+            elif pm_block:
+                kind |= _PM_BLOCK
             # list items inherit a non-demand intro line
             if n:
                 first = stripped[0]
@@ -721,6 +747,36 @@ class _Post:
         self._lines = (starts, kinds)
         return self._lines
 
+    def multi_role(self) -> bool:
+        """The posting hires other roles besides the PM: its first line names a non-PM role
+        ("Acme | Backend Engineers, Product Manager") or a hiring phrase names another role
+        first ("openings: iOS Engineer, ..."). (Blocks under another role's own title line are
+        marked `_OTHER_ROLE` already; they alone do not make the rest of the post shared.)"""
+        if self._multi_role is not None:
+            return self._multi_role
+        roles = self.cues.get(ROLE)
+        multi = False
+        if roles:
+            first = self.ctx.find("\n")
+            first = len(self.ctx) if first < 0 else first
+            multi = roles[0] < first
+            if not multi:
+                pms = self.cues.get(PM, [])
+                for kind in (HIRE, GENERIC):
+                    for p in self.cues.get(kind, ()):
+                        j = bisect_left(roles, p + 1)
+                        if j == len(roles) or roles[j] > p + 80:
+                            continue
+                        k = bisect_left(pms, p + 1)
+                        s_end = self.sentence(p)[1]
+                        if roles[j] < s_end and (k == len(pms) or pms[k] > roles[j]):
+                            multi = True
+                            break
+                    if multi:
+                        break
+        self._multi_role = multi
+        return multi
+
     def _intro_is_other(self, pos: int, line: str) -> bool:
         s = line.strip()
         label = s.strip(" -*#:")
@@ -731,6 +787,21 @@ class _Post:
             _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
             or _HEADING_COMPANY.search(label[:40])
         )  # fmt: skip
+
+    def pm_before(self, pos: int) -> bool:
+        """A PM is named earlier on the line, in the same sentence (a ';' does not end it), with
+        no other role in between ("Product managers with a technical background", not
+        "Product Managers, Data Engineers, DevOps")."""
+        pms = self.cues.get(PM)
+        if not pms:
+            return False
+        j = bisect_left(pms, pos) - 1
+        if j < 0:
+            return False
+        starts, _ = self.lines()
+        if pms[j] < starts[bisect_right(starts, pos) - 1]:
+            return False
+        return not (self.cue(ROLE, pms[j] + 1, pos) or _FULL_STOP.search(self.ctx, pms[j], pos))
 
     def line_kind(self, pos: int) -> int:
         starts, kinds = self.lines()
@@ -895,7 +966,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         if j < len(neg) and neg[j] < start:
             return False
     ctx = post.ctx
-    if _ROLE_AFTER.match(ctx, end):
+    if (_STACK_ROLE_AFTER if category == "technical_knowledge" else _ROLE_AFTER).match(ctx, end):
         return False
     if category in _TEAM_CHECKED and _TEAM_AFTER.match(ctx, end):
         return False
@@ -910,6 +981,13 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start):
         return False
+    if (
+        category == "technical_knowledge"
+        and post.multi_role()
+        and not post.line_kind(start) & _PM_BLOCK
+        and not post.pm_before(start)
+    ):
+        return False  # a stack in a post hiring engineers too is theirs unless the PM's block
     if neg:
         j = bisect_left(neg, end)
         if j < len(neg) and neg[j] < end + 90:

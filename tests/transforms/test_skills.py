@@ -162,6 +162,35 @@ def test_other_role_block(toy):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a post hiring engineers too: a stack outside the PM's own block is theirs
+        ("Acme | Backend Engineers, Product Manager | NYC\nYou know Java and own the roadmap.",
+         [("roadmap", "roadmap")]),
+        ("Acme | Backend Engineers, Product Manager | NYC\n"
+         "Product managers with a technical background and SQL.",
+         [("technical_background", "technical background"), ("sql", "SQL")]),
+        ("Acme | Backend Engineers, Product Manager | NYC\nProduct Manager:\nYou know Java.",
+         [("java", "Java")]),
+        ("Acme | Product Managers, Data Engineers, Go engineers | NYC\nOpenings: "
+         "Product Managers, Data Engineers (Java) and more.", []),
+        # a hiring phrase that names engineers first makes the post a shared one
+        ("Current openings - iOS Engineer and a Product Owner. You know Java.", []),
+        # a single-role PM post keeps its stack
+        ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
+        # the stack named before its role, or with the role's stack in brackets
+        ("You work with our Java and C++ developers.", []),
+        ("Openings: Full Stack (Go) Engineer.", []),
+        # a block labelled with another team's name, about that team's people
+        ("Support: Our success managers are our first level of collaboration with clients.", []),
+        ("Support: you own collaboration with clients.", [("collaboration", "collaboration")]),
+    ],
+)  # fmt: skip
+def test_posts_hiring_other_roles(toy, text, expected):
+    assert found(toy, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # two postings in one comment: the second header starts another role's block
         ("Acme | Product Manager | NYC\nYou own the roadmap.\n"
          "Acme | Backend Engineer | NYC\nYou know SQL.", [("roadmap", "roadmap")]),
