@@ -515,6 +515,17 @@ _NOT_A_PERSON = re.compile(
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _WHOLE_LINE = re.compile(r".*")
+# a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
+_CLAUSE_WE = re.compile(
+    r"(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|"
+    r"it|it's|they|they're)\s+(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|"
+    r"hope|love|ask|care)\w*\b)"
+)
+_PRODUCT_AFTER = re.compile(
+    r"[\s-]+(?:platforms?|products?|tools?|software|solutions?|engines?|apps?|suites?|"
+    r"services?|offerings?)\b"
+)
+_OWNER_BEFORE = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
 # "Stack: Java, Kafka" mid-line, "Front End: React.js - ..." (another role's stack)
 _LABELLED_FACTS = re.compile(
     r"[\s•*>\-–#]*(?:(?:our|the|tech|technology|current|backend|frontend|web|main|data)\s+)*"
@@ -828,25 +839,29 @@ class _Post:
             or _LABELLED_FACTS.match(ctx, s_at, end)
         ):
             verdict = _NONE
-        elif self.cue(STRONG, start, end):
-            verdict = _ALL  # speaks to the candidate
         elif (
             _COMPANY_START.match(ctx, s_at, end)
-            or _THIRD_PERSON.match(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
             or self.line_kind(start) & _COMPANY_SECTION
-        ):
+            or (_THIRD_PERSON.match(ctx, s_at, end) and not self.cue(STRONG, start, end))
+        ):  # ("Experience with X is a plus" reads like "Acme is ..." but speaks to the candidate)
+            # about the company: only what follows a word to the candidate ("We build
+            # dashboards and need someone fluent in SQL") or a hiring verb ("Acme seeks a PM
+            # with SQL", not "seeking ideas") is a demand
+            verdict = _NONE
+            strong = self.cues.get(STRONG)
+            if strong and (i := bisect_left(strong, start)) < len(strong) and strong[i] < end:
+                verdict = strong[i]
             weak = self.cues.get(WEAK, [])
             i = bisect_left(weak, start)
-            verdict = _NONE
             if (
                 i < len(weak)
-                and weak[i] < end
+                and weak[i] < min(end, verdict)
                 and not _NOT_A_PERSON.match(ctx, _word_end(ctx, weak[i]))
             ):
-                verdict = weak[i] + 1  # mentions after "seeks a PM with", not "seeking ideas"
+                verdict = weak[i] + 1
         else:
-            verdict = _ALL  # bullet, fragment or requirement without a subject
+            verdict = _ALL  # speaks to the candidate, a bullet, a requirement without subject
         self._verdict[start] = verdict
         return verdict
 
@@ -981,6 +996,14 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start):
         return False
+    owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
+    if owner and _PRODUCT_AFTER.match(ctx, end):
+        return False  # "our risk analytics platform": the company's product
+    clause_end = -1
+    for clause in _CLAUSE_WE.finditer(ctx, s_start, start):
+        clause_end = clause.end()
+    if clause_end >= 0 and not post.cue(STRONG | WEAK, clause_end, start):
+        return False  # "If you're new to us, we're a startup and we focus on A/B tests"
     if (
         category == "technical_knowledge"
         and post.multi_role()

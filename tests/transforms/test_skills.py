@@ -174,6 +174,13 @@ def test_other_role_block(toy):
          "Product Managers, Data Engineers (Java) and more.", []),
         # a hiring phrase that names engineers first makes the post a shared one
         ("Current openings - iOS Engineer and a Product Owner. You know Java.", []),
+        # about the company: only what follows a word to the candidate is a demand
+        ("We build dashboards and need someone fluent in SQL.", [("sql", "SQL")]),
+        ("We run OKRs, and you should know SQL.", [("sql", "SQL")]),
+        ("If you are new to us, we are a startup and we sell A/B testing to shops.", []),
+        ("You know SQL, and we value curiosity.", [("sql", "SQL"), ("curiosity", "curiosity")]),
+        ("We are a team that values curiosity.", []),  # the company's culture
+        ("Banks rely on our risk dashboards platform. You know SQL.", [("sql", "SQL")]),
         # a single-role PM post keeps its stack
         ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
         # the stack named before its role, or with the role's stack in brackets
