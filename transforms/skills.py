@@ -498,6 +498,15 @@ _ROLE_SUBJECT = re.compile(
     + CUE_ROLE_RX
     + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team)\b"
 )
+_ADDRESSING = re.compile(
+    r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
+)
+_ADDRESSED_ROLE = re.compile(
+    r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
+    r"(?:[\w/&.+#()-]+\s+){0,4}?(?:"
+    + CUE_ROLE_RX
+    + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team)\b"
+)
 _ROLE_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|interface|coordinate|and|for|to|in|of|the|"
@@ -732,6 +741,15 @@ class _Post:
                 if role_run >= 2:
                     other_role = pm_block = False  # the list of openings owns nothing after it
                 role_run = 0
+            if title is None and pos > header_end and (lead := _ADDRESSING.match(line)):
+                # "As a member of our engineering team, you'll ..." opens that role's block,
+                # "As a Product Manager, you'll ..." the PM's
+                addressed = _ADDRESSED_ROLE.match(line)
+                limit = pos + (addressed.end() if addressed else lead.end() + 40)
+                if pms and _any_in(pms, pos, limit):
+                    other_role, pm_block = False, True
+                elif addressed:
+                    other_role, pm_block = True, False
             if other_role:
                 kind |= _OTHER_ROLE
             elif pm_block:

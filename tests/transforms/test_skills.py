@@ -181,6 +181,11 @@ def test_other_role_block(toy):
         ("You know SQL, and we value curiosity.", [("sql", "SQL"), ("curiosity", "curiosity")]),
         ("We are a team that values curiosity.", []),  # the company's culture
         ("Banks rely on our risk dashboards platform. You know SQL.", [("sql", "SQL")]),
+        # a paragraph addressed to another role is that role's block
+        ("Acme seeks a PM and an engineer.\nAs a member of our engineering team, you ship code."
+         "\nYou know SQL.\nProduct Manager:\nYou know SQL.", [("sql", "SQL")]),
+        ("Openings:\n- As a backend engineer, you know SQL.\n- As a PM, you own OKRs.",
+         [("okrs", "OKRs")]),
         # a single-role PM post keeps its stack
         ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
         # the stack named before its role, or with the role's stack in brackets
