@@ -507,6 +507,12 @@ _ADDRESSED_ROLE = re.compile(
     + CUE_ROLE_RX
     + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team)\b"
 )
+# "• Technical Product Manager ($150k): Business-minded ex-engineer with SQL ..."
+_PM_TITLE_LINE = re.compile(
+    r"[ \t•*>\-–\d.)#]*(?:[\w/&.+#'-]+[ \t]+){0,3}?(?:product (?:manager|owner|lead|director)s?|"
+    r"head of product|pms?|director of product|vp,? (?:of )?product|cpo|chief product officer)\b"
+    r"[ \t]*(?:$|[:(\-–—,|/])"
+)
 _ROLE_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|interface|coordinate|and|for|to|in|of|the|"
@@ -728,11 +734,13 @@ class _Post:
                 role_run += 1
                 other_role = not (pms and _any_in(pms, pos, pos + title.end()))
                 pm_block = not other_role
-            elif (
-                pms
-                and n < 120
-                and _any_in(pms, pos, pos + len(line))
-                and (role_run or (n < 60 and (stripped[-1] == ":" or stripped.count(" ") < 6)))
+            elif pms and (
+                (
+                    n < 120
+                    and _any_in(pms, pos, pos + len(line))
+                    and (role_run or (n < 60 and (stripped[-1] == ":" or stripped.count(" ") < 6)))
+                )
+                or (_any_in(pms, pos, pos + 60) and _PM_TITLE_LINE.match(line))
             ):
                 role_run += 1  # a PM opening: in a list of openings, or short like a heading
                 other_role = False
@@ -996,8 +1004,8 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     neg = cues.get(NEG)
     if neg:
         j = bisect_left(neg, max(s_start, start - 40))
-        if j < len(neg) and neg[j] < start:
-            return False
+        if j < len(neg) and neg[j] < start and " but " not in post.ctx[neg[j] : start]:
+            return False  # "no SQL needed", not "you don't code, but you use coding agents"
     ctx = post.ctx
     if (_STACK_ROLE_AFTER if category == "technical_knowledge" else _ROLE_AFTER).match(ctx, end):
         return False

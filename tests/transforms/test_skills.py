@@ -104,6 +104,8 @@ def test_offsets_point_at_the_exact_characters(toy):
         ("We're also hiring Java engineers.", []),
         ("We are looking for engineers (Java, Go) and a product manager.", []),
         ("You partner with the data team on SQL.", [("sql", "SQL")]),
+        ("You don't write code, but you know SQL.", [("sql", "SQL")]),
+        ("No SQL needed.", []),
         # links are not text; neither is a job page's script notice
         ("Apply at https://example.com/jobs/sql-roadmap now.", []),
         ("Jobs You need to enable JavaScript to run this app.", []),
@@ -186,6 +188,10 @@ def test_other_role_block(toy):
          "\nYou know SQL.\nProduct Manager:\nYou know SQL.", [("sql", "SQL")]),
         ("Openings:\n- As a backend engineer, you know SQL.\n- As a PM, you own OKRs.",
          [("okrs", "OKRs")]),
+        ("Acme | Openings: Backend Engineer, Product Manager | NYC\n"
+         "• Backend Engineer ($150k): Java, Go.\n"
+         "• Product Manager ($150k): Business-minded ex-engineer with SQL and Java skills.",
+         [("sql", "SQL"), ("java", "Java")]),
         # a single-role PM post keeps its stack
         ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
         # the stack named before its role, or with the role's stack in brackets
