@@ -536,6 +536,16 @@ _CLAUSE_WE = re.compile(
     r"it|it's|they|they're)\s+(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|"
     r"hope|love|ask|care)\w*\b)"
 )
+_LIST_SEP_BEFORE = re.compile(r"(?:,|&|/|\band)\s*$")
+_LIST_SEP_AFTER = re.compile(r"\s*(?:,|&|/|and\b)")
+_LIST_SPLIT = re.compile(r",|;|&|/|\band\b")
+_DEPARTMENT = re.compile(
+    r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
+    r"design|sales|marketing|operations|support|finance|legal|hr|people|recruiting|"
+    r"business development|bizdev|customer success|data science|qa|devops|test automation|"
+    r"project management|program management|partnerships|technical writing|"
+    r"front[- ]?end|back[- ]?end|full[- ]?stack)"
+)
 _PRODUCT_AFTER = re.compile(
     r"[\s-]+(?:platforms?|products?|tools?|software|solutions?|engines?|apps?|suites?|"
     r"services?|offerings?)\b"
@@ -1022,6 +1032,12 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start):
         return False
+    if _LIST_SEP_BEFORE.search(ctx, max(s_start, start - 6), start) or _LIST_SEP_AFTER.match(
+        ctx, end
+    ):
+        s_end = bounds[i] if i < len(bounds) else len(ctx)
+        if _is_department_list(ctx[s_start:s_end]):
+            return False  # "hiring in product management, engineering, technical writing"
     owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     if owner and _PRODUCT_AFTER.match(ctx, end):
         return False  # "our risk analytics platform": the company's product
@@ -1043,6 +1059,14 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             s_end = bounds[i] if i < len(bounds) else len(ctx)
             return not _NEGATED_AFTER.match(ctx, end, s_end)
     return True
+
+
+def _is_department_list(sentence: str) -> bool:
+    """The sentence is (mostly) a list of departments or disciplines being hired for."""
+    items = [x.strip(" .:;!-–•*\t\n") for x in _LIST_SPLIT.split(sentence)]
+    items = [x for x in items if x]
+    departments = sum(1 for x in items if _DEPARTMENT.fullmatch(x))
+    return departments >= 3 and departments * 2 >= len(items)
 
 
 def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[str]:

@@ -105,6 +105,13 @@ def test_offsets_point_at_the_exact_characters(toy):
         ("We are looking for engineers (Java, Go) and a product manager.", []),
         ("You partner with the data team on SQL.", [("sql", "SQL")]),
         ("You don't write code, but you know SQL.", [("sql", "SQL")]),
+        # a list of departments being hired for names no skill
+        ("Acme is hiring.\nProduct management, engineering, UX, sales and marketing.", []),
+        ("- Mobile PM (data driven, SQL, project management, marketing)", [("sql", "SQL")]),
+        (
+            "You know SQL, UX and A/B testing.",
+            [("sql", "SQL"), ("ux", "UX"), ("ab_testing", "A/B testing")],
+        ),
         ("No SQL needed.", []),
         # links are not text; neither is a job page's script notice
         ("Apply at https://example.com/jobs/sql-roadmap now.", []),
