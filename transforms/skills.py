@@ -462,7 +462,8 @@ _ROLE_NOUNS = (
 )
 # "UX designers", "UI/UX designers", "Full Stack (Ruby) Engineer"
 _ROLE_AFTER = re.compile(
-    r"(?:[\s-]*[/&][\s-]*[a-z]+)*(?:\s*\([^()\n]{1,30}\))?[\s-]*" + _ROLE_NOUNS
+    r"(?:[\s-]*[/&][\s-]*[a-z]+)*(?:\s*\([^()\n]{1,30}\)|\s+(?:or|and)\s+[\w+#./]+\))?[\s-]*"
+    + _ROLE_NOUNS
 )
 # a stack listed before its role: "Java and C++ developers", "Go, Python or Rust engineers"
 _STACK_ROLE_AFTER = re.compile(
@@ -483,7 +484,7 @@ _COMPANY_START = re.compile(
 )
 _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
-    r"who|how|all|any|some|each|every|our|we|you|your|i)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s"
+    r"who|how|all|any|some|each|every|our|we|you|your|i)\b)(?:the\s+)?[a-z0-9.&'() -]{1,60}?\s"
     r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
@@ -519,7 +520,7 @@ _ROLE_TITLE_LINE = re.compile(
     r"if|as|this|experience|strong|great|excellent|(?:lead|leading|support)\s+(?:an?|the|our|"
     r"your|and|cross|teams?))\b)"
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
-    r"between)\b)[\w/&.+#()'-]+[ \t]+){0,5}?"
+    r"between)\b)[\w/&.+#()',-]+[ \t]+){0,5}?"
     + CUE_ROLE_RX
     + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
@@ -532,7 +533,8 @@ _NOT_A_PERSON = re.compile(
 _WHOLE_LINE = re.compile(r".*")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
 _CLAUSE_WE = re.compile(
-    r"(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|"
+    r"(?:[,;:]\s+(?:(?:and|but|so|as|while|where)\s+)?|\s(?:and|but|so|as|while|where)\s+)"
+    r"(?:we|we're|we've|we are|"
     r"it|it's|they|they're)\s+(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|"
     r"hope|love|ask|care)\w*\b)"
 )
@@ -584,7 +586,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n|;\s")
 _LIST_MARKS = frozenset("•*>-–·")
 _ALL = 0
 _NONE = 1 << 30
-_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK = 1, 2, 4, 8
+_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK, _ROLE_TITLE = 1, 2, 4, 8, 16
 
 
 class Mention(NamedTuple):
@@ -744,6 +746,8 @@ class _Post:
                 role_run += 1
                 other_role = not (pms and _any_in(pms, pos, pos + title.end()))
                 pm_block = not other_role
+                if other_role and title.re is _ROLE_TITLE_LINE:
+                    kind |= _ROLE_TITLE  # an opening for another role (not a second posting)
             elif pms and (
                 (
                     n < 120
@@ -796,9 +800,10 @@ class _Post:
 
     def multi_role(self) -> bool:
         """The posting hires other roles besides the PM: its first line names a non-PM role
-        ("Acme | Backend Engineers, Product Manager") or a hiring phrase names another role
-        first ("openings: iOS Engineer, ..."). (Blocks under another role's own title line are
-        marked `_OTHER_ROLE` already; they alone do not make the rest of the post shared.)"""
+        ("Acme | Backend Engineers, Product Manager"), a line is another role's title ("*
+        Senior Backend Engineer"), or a hiring phrase names another role first ("openings: iOS
+        Engineer, ..."). A second HN header in the same comment is a second posting: it does
+        not make the first one shared."""
         if self._multi_role is not None:
             return self._multi_role
         roles = self.cues.get(ROLE)
@@ -806,7 +811,7 @@ class _Post:
         if roles:
             first = self.ctx.find("\n")
             first = len(self.ctx) if first < 0 else first
-            multi = roles[0] < first
+            multi = roles[0] < first or any(k & _ROLE_TITLE for k in self.lines()[1])
             if not multi:
                 pms = self.cues.get(PM, [])
                 for kind in (HIRE, GENERIC):
