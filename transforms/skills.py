@@ -259,8 +259,8 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         f"engineering manager{_S}",
         "{success|account|marketing|sales|community|program|project|office|operations|support|"
         "content|hr|finance} manager{|s}",
-        "head of engineering",
-        "vp of engineering",
+        "{head|director|vp} {of |}{engineering|data|design|marketing|sales|growth|operations|"
+        "finance|people|talent|infrastructure|security|analytics|data science|customer success}",
         f"hacker{_S}",
     ),
     PM: (
@@ -308,7 +308,7 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "be responsible",
         "we{'d| would} love",
         "we expect",
-        "we want",
+        "we want {you|someone|somebody|a|an|people|candidates|to hire|to find}",
         "we prefer",
         "nice to have",
         "familiar",
@@ -368,7 +368,9 @@ CUE_ROLE_RX = (
     r"devops|sres?|researchers?|recruiters?|marketers?|programmers?|technologists?|"
     r"administrators?|admins?|technicians?|writers?|account executives?|sales reps?|"
     r"representatives?|accountants?|counsel|ctos?|testers?|interns?|specialists?|"
-    r"engineering managers?|head of engineering|vp of engineering|hackers?|"
+    r"engineering managers?|hackers?|(?:head|director|vp)(?: of)? (?:engineering|data|design|"
+    r"marketing|sales|growth|operations|finance|people|talent|infrastructure|security|analytics|"
+    r"data science|customer success)|"
     r"(?:success|account|marketing|sales|community|program|project|office|operations|"
     r"support|content|hr|finance|engineering) managers?)"
 )
@@ -698,7 +700,7 @@ class _Post:
             return self._lines
         starts: list[int] = []
         kinds: list[int] = []
-        in_company = other_role = pm_block = False
+        in_company = pm_block = False
         role_run = 0
         intro_other = False
         roles = self.cues.get(ROLE)
@@ -707,6 +709,18 @@ class _Post:
         header_end = self.header_end
         header_block = header_end >= 0
         company = self.company
+        # a header that names other roles and no PM, in a post that hires a PM further down
+        # ("Acme | VP Engineering | NYC", then "Also hiring PMs"), is that role's posting until
+        # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
+        # role's demands)
+        other_role = bool(
+            header_block
+            and roles
+            and roles[0] < header_end
+            and pms
+            and pms[0] > header_end
+            and any(self._hires_pm(p) for p in pms)
+        )
         for line in self.ctx.split("\n"):
             kind = 0
             stripped = line.strip()
@@ -748,17 +762,31 @@ class _Post:
                 pm_block = not other_role
                 if other_role and title.re is _ROLE_TITLE_LINE:
                     kind |= _ROLE_TITLE  # an opening for another role (not a second posting)
-            elif pms and (
-                (
-                    n < 120
-                    and _any_in(pms, pos, pos + len(line))
-                    and (role_run or (n < 60 and (stripped[-1] == ":" or stripped.count(" ") < 6)))
+            elif (
+                pms
+                and (
+                    (
+                        n < 120
+                        and _any_in(pms, pos, pos + len(line))
+                        and (
+                            role_run
+                            or (n < 60 and (stripped[-1] == ":" or stripped.count(" ") < 6))
+                        )
+                    )
+                    or (_any_in(pms, pos, pos + 60) and _PM_TITLE_LINE.match(line))
                 )
-                or (_any_in(pms, pos, pos + 60) and _PM_TITLE_LINE.match(line))
-            ):
+                and not self.cue(NOT_DEMAND, pos, pos + len(line))
+            ):  # not "(Also hiring PMs)"
                 role_run += 1  # a PM opening: in a list of openings, or short like a heading
                 other_role = False
                 pm_block = True
+                if (
+                    n < 60
+                    and ":" not in stripped[:-1]
+                    and stripped[-1] not in ".!?"
+                    and not self.cue(STRONG, pos, pos + len(line))
+                ):
+                    kind |= _NOT_DEMAND_LINE  # "- Product Manager, Data Platform": its area
             elif n:
                 if role_run >= 2:
                     other_role = pm_block = False  # the list of openings owns nothing after it
@@ -797,6 +825,15 @@ class _Post:
                     kinds[i] |= _NOT_DEMAND_LINE
         self._lines = (starts, kinds)
         return self._lines
+
+    def _hires_pm(self, p: int) -> bool:
+        """The PM named at `p` is an opening: a hiring word precedes it in its sentence, or it
+        stands on a short line of its own (a title, an item in a list of openings)."""
+        if self.cue(HIRE | WEAK | NOT_DEMAND | GENERIC, self.sentence(p)[0], p):
+            return True
+        ctx = self.ctx
+        end = ctx.find("\n", p)
+        return (len(ctx) if end < 0 else end) - ctx.rfind("\n", 0, p) <= 60
 
     def multi_role(self) -> bool:
         """The posting hires other roles besides the PM: its first line names a non-PM role

@@ -199,6 +199,14 @@ def test_other_role_block(toy):
          "• Backend Engineer ($150k): Java, Go.\n"
          "• Product Manager ($150k): Business-minded ex-engineer with SQL and Java skills.",
          [("sql", "SQL"), ("java", "Java")]),
+        # a header naming only other roles: their posting, until the PM's block
+        ("Acme | VP Engineering | NYC\n(Also hiring PMs)\nYou know SQL and OKRs.", []),
+        ("Acme | VP Engineering | NYC\nYou know SQL.\nProduct Manager:\nYou own OKRs.",
+         [("okrs", "OKRs")]),
+        ("Acme | Backend Engineer | NYC\nYou know SQL and work with product managers.",
+         [("sql", "SQL")]),  # PMs as colleagues: still the engineer's own posting
+        # a PM title names its product area, not a demand
+        ("Open roles:\n- Backend Engineer\n- Product Manager, Dashboards\n- Designer", []),
         # a single-role PM post keeps its stack
         ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
         # the stack named before its role, or with the role's stack in brackets
