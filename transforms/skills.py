@@ -828,12 +828,12 @@ class _Post:
 
     def _hires_pm(self, p: int) -> bool:
         """The PM named at `p` is an opening: a hiring word precedes it in its sentence, or it
-        stands on a short line of its own (a title, an item in a list of openings)."""
+        heads a short line (a title, an item in a list of openings)."""
         if self.cue(HIRE | WEAK | NOT_DEMAND | GENERIC, self.sentence(p)[0], p):
             return True
         ctx = self.ctx
-        end = ctx.find("\n", p)
-        return (len(ctx) if end < 0 else end) - ctx.rfind("\n", 0, p) <= 60
+        start, end = ctx.rfind("\n", 0, p), ctx.find("\n", p)
+        return p - start <= 25 and (len(ctx) if end < 0 else end) - start <= 60
 
     def multi_role(self) -> bool:
         """The posting hires other roles besides the PM: its first line names a non-PM role
