@@ -582,7 +582,8 @@ _HEADING_ROLE = re.compile(
     r"what you will do|you will|you'll|you|who you are|about you|where you fit in|"
     r"skills|skills & experience|skills and experience|the ideal candidate|ideal candidate|"
     r"nice to have|bonus|what we're looking for|what we are looking for|we're looking for|"
-    r"we are looking for|must have|preferred|in this role|your role|key responsibilities)\b"
+    r"we are looking for|must have|preferred|in this role|your role|key responsibilities|roles|"
+    r"open roles|openings|open positions|positions|jobs)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n|;\s")
 _LIST_MARKS = frozenset("•*>-–·")
@@ -757,6 +758,8 @@ class _Post:
             elif pos > header_end:
                 header_block = False
             if title:
+                in_company = False  # an opening's title ends the "About us" section
+                kind &= ~_COMPANY_SECTION
                 role_run += 1
                 other_role = not (pms and _any_in(pms, pos, pos + title.end()))
                 pm_block = not other_role
@@ -778,6 +781,8 @@ class _Post:
                 and not self.cue(NOT_DEMAND, pos, pos + len(line))
             ):  # not "(Also hiring PMs)"
                 role_run += 1  # a PM opening: in a list of openings, or short like a heading
+                in_company = False
+                kind &= ~_COMPANY_SECTION
                 other_role = False
                 pm_block = True
                 if (

@@ -207,6 +207,10 @@ def test_other_role_block(toy):
          [("sql", "SQL")]),  # PMs as colleagues: still the engineer's own posting
         # a PM title names its product area, not a demand
         ("Open roles:\n- Backend Engineer\n- Product Manager, Dashboards\n- Designer", []),
+        # an opening's title ends the company section
+        ("Acme | Remote\nAbout us\nWe build dashboards.\nRoles\n"
+         "Senior Product Manager | $150k: own the roadmap and OKRs.",
+         [("roadmap", "roadmap"), ("okrs", "OKRs")]),
         # a single-role PM post keeps its stack
         ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
         # the stack named before its role, or with the role's stack in brackets
