@@ -21,10 +21,21 @@ How a posting is read
      dashboards", "Acme uses machine learning", lines under "About us" or "Stack: ..."),
      unless it addresses the candidate (you, candidate, must, plus, ...) or the skill
      follows a hiring verb ("Acme seeks a PM with strong SQL");
+   - a sentence that starts about the company only demands what follows a word to the
+     candidate or a hiring verb ("We build dashboards and need someone fluent in SQL"); a
+     ", and we focus on ..." clause, the company's own product ("our analytics platform") and
+     a list of departments being hired for ("engineering, design, technical writing") are not
+     demands;
    - other roles are not the PM's demands: a hit followed or preceded by a role noun ("UX
-     designers", "engineers influence decisions"), a sentence hiring other roles first
-     ("looking for engineers (Java, Go) and a PM"), the block under another role's title
-     line ("Senior Backend Engineer:"), a line that is mostly a job link;
+     designers", "Java and C++ developers", "engineers influence decisions"), a sentence
+     hiring other roles first ("looking for engineers (Java, Go) and a PM"), the block under
+     another role's title line ("Senior Backend Engineer:") or addressed to it ("As a backend
+     engineer, you ..."), the body of a post whose header names only other roles and that
+     hires a PM further down, a line that is mostly a job link;
+   - in a post that hires other roles too (its first line or a title line names them), a
+     technical skill counts only in the PM's own block or after a PM named earlier in its
+     sentence: engineers' stacks are theirs ("Product managers with a technical background"
+     still counts);
    - negated hits ("we aren't focused on KPIs", "SQL is not required") and hits inside
      links are dropped; so are lists introduced by a non-demand line ("We offer:",
      "Interview process:").
