@@ -354,6 +354,8 @@ def _family_hits(low: str) -> list[tuple[int, int, str]]:
         if end < len(low) and low[end] in _WORDISH:
             continue
         hits.append((start, end, family))
+    if len(hits) < 2:
+        return hits
     hits.sort(key=lambda h: (h[0], -h[1]))
     kept: list[tuple[int, int, str]] = []
     for hit in hits:
@@ -363,6 +365,7 @@ def _family_hits(low: str) -> list[tuple[int, int, str]]:
 
 
 _PROJECT_PM = re.compile(r"\b(?:project|program|programme) manag")
+_PROJECT_PM_HINTS = ("project manag", "program manag", "programme manag")
 _SEVERAL_HINTS = ("roles", "positions", "openings", "everything", "non-technical")
 _SEVERAL_ROLES = re.compile(
     r"\b(?:multiple (?:\w+ )?(?:roles|positions|openings)|several (?:\w+ )?(?:roles|positions)|"
@@ -373,14 +376,21 @@ _SEVERAL_ROLES = re.compile(
     r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|\[\d{1,2}\]|[a-h][.)])\s*")
-_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s::\s|\s·\s|\s•\s)\s*")
+# `\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s::\s|\s·\s|\s•\s)\s*`, written to open with one
+# character class (the first character consumed, then checked by a look-behind) so that `re`
+# skips ahead to the next space, '|' or ';' instead of trying every position: same matches.
+_HEADER_SEP = re.compile(
+    r"[|;\s](?:(?<=[|;])\s*|(?<=\s)\s*[|;]\s*|(?<=\s)\s*(?:[-–—]|--|//|::|·|•)\s+)"
+)
 _ITEM_PUNCT = " -–—:,.;*•|+[]!"
 _EMPTY_PARENS = re.compile(r"\(\s*\)|\[\s*\]")
 _LIST_PIECES = re.compile(r"\s*(?:,|;|\s\+\s|\s&\s|\sand\s)\s*")
 _PARENS = re.compile(r"\([^()]*\)")
+# `(?<=[.!?])(?<![SJsj]r\.)...(?<!\bst\.)\s+(?=[A-Z0-9("'])|\s+[-–—]\s+(?=[A-Z])|;\s+`, opened
+# with one character class like `_HEADER_SEP` (same matches, found without trying every position).
 _SENTENCE = re.compile(
-    r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!Dir\.)(?<!\bst\.)"
-    r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
+    r"[\s;](?:(?<=[.!?]\s)(?<![SJsj]r\.\s)(?<!e\.g\.\s)(?<!i\.e\.\s)(?<!Inc\.\s)(?<!vs\.\s)"
+    r"(?<!Dir\.\s)(?<!\bst\.\s)\s*(?=[A-Z0-9(\"'])|(?<=\s)\s*[-–—]\s+(?=[A-Z])|(?<=;)\s+)"
 )
 _TOKEN = re.compile(r"[a-z0-9+#']+")
 _TOKEN_COMMA = re.compile(r"[a-z0-9+#']+|,")
@@ -553,9 +563,19 @@ _TITLE_PREFIX = re.compile(r"^([^:|–—.!?]{2,70}?)(?::\s|\s[-–—|]\s)")
 _MAY_SPLIT = re.compile(r"[.!?;] | [-–—] ")
 
 
-def _n_words(text: str) -> int:
-    """Words, not counting URLs."""
-    return len(text.split()) - text.count("http") - text.count("www.")
+_LINK_TLD = re.compile(r"\.(?:com|io|co|org|net|ai|me|ly|se|us|uk|de|jobs)/")
+
+
+def _may_link(line: str) -> bool:
+    """Whether `_LINK` can match in `line` (cheap literal checks before the costly regex)."""
+    return "://" in line or "www." in line or ("/" in line and bool(_LINK_TLD.search(line)))
+
+
+def _n_words(text: str, cap: int) -> int:
+    """Words, not counting URLs; a count above `cap` comes back as `cap + 1` (enough to
+    compare with any threshold up to `cap`, without splitting a long line to the end)."""
+    links = text.count("http") + text.count("www.")
+    return len(text.split(None, cap + links)) - links
 
 
 def _units(text: str) -> list[tuple[str, str]]:
@@ -571,7 +591,7 @@ def _units(text: str) -> list[tuple[str, str]]:
             lines.append(line)
     units: list[tuple[str, bool]] = []
     for n, raw_line in enumerate(lines):
-        line = _LINK.sub(" ", raw_line) if ("/" in raw_line or "www." in raw_line) else raw_line
+        line = _LINK.sub(" ", raw_line) if _may_link(raw_line) else raw_line
         if not line:
             continue
         low = line.lower()
@@ -604,8 +624,9 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
     A line that opens with a job title and a colon or dash ("Product Manager (AI): Drive
     ...") gives that title as a unit of its own.
     """
-    head = _TITLE_PREFIX.match(body)
-    if head and _n_words(body) > 12 and len(head.group(1).split()) <= 8:
+    n_words = _n_words(body, 12)
+    head = _TITLE_PREFIX.match(body) if n_words > 12 else None
+    if head and len(head.group(1).split()) <= 8:
         title = head.group(1)
         low = title.lower()
         if _POST_PM.search(low) or _family_hits(low):
@@ -613,10 +634,10 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
         if len(title.split()) <= 3 and body[head.end() - 2] == ":":
             # a label and a list: "Product/Business: Senior PM (fleet), Program Manager, ..."
             kind = kind or "item"
-    if _n_words(body) <= 12 or not _MAY_SPLIT.search(body):
-        return [(body, kind or ("short" if _n_words(body) <= 12 else ""))]
+    if n_words <= 12 or not _MAY_SPLIT.search(body):
+        return [(body, kind or ("short" if n_words <= 12 else ""))]
     return [
-        (sent, (kind if i == 0 else "") or ("short" if _n_words(sent) <= 6 else ""))
+        (sent, (kind if i == 0 else "") or ("short" if _n_words(sent, 6) <= 6 else ""))
         for i, sent in enumerate(_SENTENCE.split(body))
         if sent
     ]
@@ -796,7 +817,8 @@ def _product_items(unit: str, low: str, kind: str) -> list[str]:
     return found
 
 
-def _families(units: list[tuple[str, str]]) -> set[str]:
+def _families(units: list[tuple[str, str]], enough: int = 99) -> set[str]:
+    """Job families with an opening in `units` (stops once `enough` are found)."""
     found: set[str] = set()
     for unit, kind in units:
         low = unit.lower()
@@ -811,6 +833,8 @@ def _families(units: list[tuple[str, str]]) -> set[str]:
                 continue
             if _opening(unit, start, end, kind, abbreviation=False):
                 found.add(family)
+                if len(found) >= enough:
+                    return found
     return found
 
 
@@ -857,12 +881,16 @@ def classify_post(text: str | None) -> dict:
         return empty
     units = _units(text)
     first_line = text.strip().split("\n", 1)[0]
-    families = _families(units)
     low_text = text.lower()
     several = any(w in low_text for w in _SEVERAL_HINTS) and bool(_SEVERAL_ROLES.search(low_text))
     titles: list[str] = []
     # "PM" stands for project/program manager in a post that names those and no product role
-    project_pm = "product manag" not in low_text and bool(_PROJECT_PM.search(low_text))
+    project_pm = (
+        "PM" in text
+        and "product manag" not in low_text
+        and any(w in low_text for w in _PROJECT_PM_HINTS)
+        and bool(_PROJECT_PM.search(low_text))
+    )
     if "product" in low_text or "PM" in text or "cpo" in low_text:
         for unit, kind in units:
             low = unit.lower()
@@ -881,28 +909,31 @@ def classify_post(text: str | None) -> dict:
                     titles.append(_title_as_written(unit, start, end, kind))
             if has_product and not titles:
                 titles.extend(_product_items(unit, low, kind))
-        for m in _PM_URL.finditer(text):
-            slug = m.group(0).rsplit("/", 1)[-1]
-            words = re.split(r"[-_]", slug)
-            if not titles:
-                titles.append(" ".join(w.capitalize() for w in words if w.isalpha())[:60])
+        # a job-board link names the title only when nothing else did (the first link)
+        link = _PM_URL.search(text) if not titles and "product" in low_text else None
+        if link:
+            words = re.split(r"[-_]", link.group(0).rsplit("/", 1)[-1])
+            titles.append(" ".join(w.capitalize() for w in words if w.isalpha())[:60])
     titles = list(dict.fromkeys(t for t in titles if t))
     classified = [classify_title(t) for t in titles]
     pm_pairs = [(t, c) for t, c in zip(titles, classified, strict=True) if c[0] != "not_pm"]
     header = _header_title(units, first_line)
+    # multi_role: two job families with openings (the PM family counts as one when found)
+    multi_role = several or len(_families(units, enough=1 if pm_pairs else 2)) >= (
+        1 if pm_pairs else 2
+    )
     if not pm_pairs:
-        return {**empty, "multi_role": len(families) >= 2 or several, "title": header}
+        return {**empty, "multi_role": multi_role, "title": header}
     pm_titles = [t for t, _ in pm_pairs]
     roles = [c for _, c in pm_pairs]
     role = "pm" if any(r == "pm" for r, _ in roles) else "product_owner"
     seniority = max((s for r, s in roles if r == role), key=lambda s: _RUNG[s or "mid"])
-    families.add("product")
     return {
         "is_pm": True,
         "role": role,
         "seniority": seniority,
         "pm_titles": pm_titles,
-        "multi_role": len(families) >= 2 or several,
+        "multi_role": multi_role,
         "title": header or pm_titles[0],
     }
 

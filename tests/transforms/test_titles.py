@@ -1,6 +1,9 @@
+import re
+
 import polars as pl
 import pytest
 
+from transforms import titles
 from transforms.titles import classify_post, classify_title, post_roles, title_roles
 
 
@@ -350,3 +353,35 @@ def test_post_roles_adds_columns() -> None:
     ]
     assert got["header_title"].to_list() == ["Product Owner, QA Engineer", "Backend Engineer", None]
     assert got.schema["pm_titles"] == pl.List(pl.String)
+
+
+# The readable forms of two separators that titles.py writes in a faster, equivalent form.
+READABLE_HEADER_SEP = re.compile(r"\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s::\s|\s·\s|\s•\s)\s*")
+READABLE_SENTENCE = re.compile(
+    r"(?<=[.!?])(?<![SJsj]r\.)(?<!e\.g\.)(?<!i\.e\.)(?<!Inc\.)(?<!vs\.)(?<!Dir\.)(?<!\bst\.)"
+    r"\s+(?=[A-Z0-9(\"'])|\s+[-–—]\s+(?=[A-Z])|;\s+"
+)
+SEPARATOR_CASES = [
+    "Acme | Senior PM | NYC | Remote",
+    "Acme  -  PM -- Berlin // Remote :: Full-time · Onsite • Visa",
+    "a;b ; c |d| e  |  f",
+    "Acme — PM – Berlin - remote",
+    "We ship. Then we rest! Why? 42 PMs. Sr. PM, Jr. dev, e.g. Go, i.e. Rust. Acme Inc. Rocks",
+    "Talk to Dir. Smith vs. Jones at the 1st. Ave. (NYC) \"quoted\" 'single'",
+    "trailing space. \t  Next - Line - with dashes; and semicolons;  more",
+    " leading | ",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SEPARATOR_CASES)
+def test_fast_separators_split_like_the_readable_ones(text: str) -> None:
+    assert titles._HEADER_SEP.split(text) == READABLE_HEADER_SEP.split(text)
+    assert titles._SENTENCE.split(text) == READABLE_SENTENCE.split(text)
+
+
+def test_word_count_is_capped_but_compares_the_same() -> None:
+    text = "one two three four five six seven eight http://x.io www.y.com"
+    assert titles._n_words(text, 12) == 8
+    assert titles._n_words(text, 6) == 7  # more than 6: comes back as 7
+    assert titles._n_words("a " * 100, 12) == 13
