@@ -833,9 +833,11 @@ class _Post:
             pos += len(line) + 1
         # a short line that is mostly a link ("- Android Developer: http://...")
         ctx = self.ctx
+        seen = -1
         for m in _URL_HINT.finditer(ctx):
             i = bisect_right(starts, m.start()) - 1
-            if not kinds[i] & _NOT_DEMAND_LINE:
+            if i != seen and not kinds[i] & _NOT_DEMAND_LINE:
+                seen = i
                 end = starts[i + 1] - 1 if i + 1 < len(starts) else len(ctx)
                 if len(_URL.sub(" ", ctx[starts[i] : end]).split()) <= 8:
                     kinds[i] |= _NOT_DEMAND_LINE
