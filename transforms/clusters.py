@@ -17,26 +17,35 @@ Pure: no I/O. Frames in, frames out; scikit-learn for the numbers. Anything rand
    companies (HN companies repost the same text monthly). On the HN archive 30% of
    candidate mentions are dropped; in a random sample of 60 kept candidate forms, 9 (15%,
    also 15% of their mentions) were still noise by hand ("services", "being comfortable").
-3. Representation (`form_vectors`): each distinct surface form is clustered as one unit,
-   except that all forms of one taxonomy skill form a single unit (the taxonomy already says
-   they are synonyms). A unit is described by what it looks like (character 2-4-gram TF-IDF
-   of its forms) and how it is used (positive PMI of co-occurrence with the other units in
-   the same postings: "reactjs" and "react" both keep company with "redux"), each reduced
-   with TruncatedSVD (seeded), L2-normalized, concatenated with weights (the context part
-   weighs less for rare units, whose co-occurrence is noise).
-4. Clustering (`cluster_units`): AgglomerativeClustering, average linkage on cosine
-   distance with a distance threshold, over a precomputed matrix where two taxonomy skills
-   of different types are made maximally distant (a hard and a soft skill are never one
-   synonym set) and two different taxonomy skills `skill_penalty` further apart; an acronym
-   and the phrase it abbreviates ("ml", "machine learning") and two substitutes (same usage,
-   never in one posting: "k8s", "kubernetes") are brought within the threshold. Chosen over
-   HDBSCAN because synonym sets are tiny (2-4 forms): density
-   methods with min_cluster_size >= 2 call most forms noise (-1) and leave them unclustered,
-   while a cosine threshold has a direct meaning, keeps every form in a cluster (singletons
-   allowed), and is deterministic given the vectors. Average linkage is O(n^2) memory, so at
-   most `max_units` units (the most mentioned) are clustered; the rest are assigned to the
-   nearest cluster centroid when within the threshold, else become their own cluster
+3. Units (`form_occurrences`, `unit_table`): each distinct surface form is clustered as
+   one unit, except for must-links made by construction: all forms of one taxonomy skill
+   are one unit (the taxonomy already says they are synonyms: "architecture" and
+   "microservices" share a skill_id, so no threshold can split them), and so is a
+   candidate made only of words that are each a form of that one skill ("restful apis",
+   "microservice architecture").
+4. Representation and clustering (`unit_space`, `unit_distances`, `cluster_units`): two
+   units are compared by what they look like, the highest character 2-4-gram TF-IDF cosine
+   between a form of one and a form of the other (exact, not reduced: one unit may have 30
+   forms, and a candidate is a synonym when it resembles one of them, not their mean), and
+   how they are used, positive PMI of co-occurrence with the other units in the same
+   postings reduced by TruncatedSVD (ARPACK: no seed dependence), weighing at most
+   `context_weight` and less for rare units. Rules then adjust the precomputed distance:
+   two different taxonomy skills `skill_penalty` further apart (the taxonomy split them on
+   purpose), a hard and a soft skill maximally apart, a candidate acronym and the one unit
+   whose form it spells, when they are used alike ("oop", "object oriented programming"),
+   within `rule_distance`. AgglomerativeClustering, average linkage, stops at
+   `distance_threshold` (0.3: a candidate joins on look alone at cosine >= 0.7; on the HN
+   archive synonym recall is flat from 0.25 to 0.4, bootstrap ARI falls above 0.3 and
+   clusters holding two taxonomy skills appear at 0.35). Chosen over HDBSCAN because
+   synonym sets are tiny (2-4 forms): density methods with min_cluster_size >= 2 call most
+   forms noise (-1), while a distance threshold has a direct meaning, keeps every form in a
+   cluster (singletons allowed) and is deterministic. Average linkage is O(n^2) memory, so
+   at most `max_units` units (the most mentioned) are clustered; each other unit joins the
+   cluster at the least average distance when within the threshold, else is its own
    (sample-then-assign: cost grows with distinct forms, not with postings).
+   The substitutes rule (same usage, never in one posting: "k8s", "kubernetes") exists
+   but is off by default: on the HN archive every pair it found was false ("finance",
+   "automated deployment").
 5. Typing (`typed_clusters`): label = the member with most mentions; type = the mention-
    weighted majority of taxonomy-typed members (source 'taxonomy'), else a logistic
    regression (fitted by SGD) on character n-grams trained on the taxonomy's surface forms
@@ -46,8 +55,13 @@ Pure: no I/O. Frames in, frames out; scikit-learn for the numbers. Anything rand
 6. Emerging (`emerging_skills`): clusters with no taxonomy member whose share of PM
    postings (and, separately, of all postings) grows over time: Cochran-Armitage trend
    test over months (one-sided), Benjamini-Hochberg q < `alpha`, at least `min_postings`
-   postings and `min_companies` companies in the last 12 months; listed with the first
-   month seen and the share before and in the last 12 months.
+   postings, asked for in a requirement context by `emerging_companies` companies in the
+   last 12 months (any posting); listed with the first month seen and the share before and
+   in the last 12 months. Requirement contexts say which phrases are skills; how often a
+   posting asks for one is then counted wherever it is written (`form_hits`), as taxonomy
+   skills are. Counting requirement contexts only found nothing among PM postings: HN posts
+   are short, a PM posting has a requirement list in few cases, and 120 PM postings of
+   2026 against ~1,460 before give no phrase enough requirement-context hits to test.
 7. Quality: `stability_ari` (adjusted Rand index between runs with other seeds, or on a
    bootstrap resample of postings), `synonym_recall` on hand-written synonym groups,
    `type_disagreement`, `typed_share`.
@@ -72,7 +86,7 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
-MODEL = "clusters-1"
+MODEL = "clusters-2"
 SKILL_TYPES = ("hard", "soft", "certification")
 
 CANDIDATE_SCHEMA = {
@@ -99,8 +113,10 @@ class ClusterParams:
     context_weight: float = 0.2  # weight of the usage part for a unit with many mentions
     context_full_at: int = 20  # mentions at which the usage part gets its full weight
     skill_penalty: float = 0.2  # added distance between two different taxonomy skills
-    acronym_distance: float = 0.2  # distance of an acronym to the form it abbreviates
-    substitute_usage: float = 0.9  # usage cosine of two substitutes (1 disables the rule)
+    rule_distance: float = 0.2  # distance of a rule pair (acronym, compound, substitutes)
+    acronym_usage: float = 0.6  # usage cosine an acronym needs with the phrase it abbreviates
+    substitute_usage: float = 1.0  # usage cosine of two substitutes (1: rule off)
+    emerging_companies: int = 2  # companies asking for an emerging phrase in the last 12 months
     substitute_together: float = 0.1  # ... that share a posting at most this often vs chance
 
     def version(self, taxonomy_version: str, random_state: int) -> str:
@@ -375,6 +391,12 @@ def form_occurrences(
     surface form (lower case, punctuation as spaces) -> skill_id, so a candidate that is a
     taxonomy form joins its skill. Returns posting_id, key, surface, skill_id (null for
     forms outside the taxonomy), unit (skill_id, else 'c:' + key).
+
+    Units are must-links: every form of one taxonomy skill is one unit (the taxonomy says
+    they are synonyms), and so is a candidate made only of words that are each a written
+    form of that one skill ("restful apis": "restful" and "apis" are both forms of the
+    skill apis; "microservice architecture"; "ruby rails"). Such a candidate keeps a null
+    skill_id (the taxonomy does not list it) but clusters with the skill by construction.
     """
     tax = mentions.select(
         "posting_id",
@@ -400,22 +422,44 @@ def form_occurrences(
         .group_by("key")
         .agg(pl.col("skill_id").mode().sort().first().alias("key_skill"))
     )
-    return (
+    occ = (
         occ.join(key_skill, on="key", how="left")
         .with_columns(skill_id=pl.coalesce("key_skill", "skill_id"))
         .drop("key_skill")
+    )
+    words: dict[str, set[str]] = {}
+    for norm, sid in [*taxonomy_keys.items(), *key_skill.iter_rows()]:
+        if " " not in norm:
+            for w in {norm, phrase_key(norm)}:
+                words.setdefault(w, set()).add(sid)
+    compound = {}
+    for key in occ.filter(pl.col("skill_id").is_null())["key"].unique().to_list():
+        parts = key.split()
+        if len(parts) >= 2 and all(w in words for w in parts):
+            owners = set.intersection(*(words[w] for w in parts))
+            if len(owners) == 1:
+                compound[key] = owners.pop()
+    links = pl.DataFrame(
+        {"key": list(compound), "owner": list(compound.values())},
+        schema={"key": pl.String, "owner": pl.String},
+    )
+    return (
+        occ.join(links, on="key", how="left")
         .with_columns(
             unit=pl.when(pl.col("skill_id").is_not_null())
             .then(pl.col("skill_id"))
+            .when(pl.col("owner").is_not_null())
+            .then(pl.col("owner"))
             .otherwise(pl.lit("c:") + pl.col("key"))
         )
+        .drop("owner")
     )
 
 
 def unit_table(
     occurrences: pl.DataFrame, min_mentions: int = 2, min_companies: int = 1
 ) -> pl.DataFrame:
-    """The units to cluster: unit, skill_id, mentions, text (its forms, for char n-grams).
+    """The units to cluster: unit, skill_id, mentions, keys (its distinct forms, sorted).
 
     occurrences: as `form_occurrences` [+ company]. Candidate units need `min_mentions`
     mentions and, when `company` is given, `min_companies` companies (one company's own
@@ -439,170 +483,232 @@ def unit_table(
             pl.col("skill_id").is_not_null()
             | ((pl.col("mentions") >= min_mentions) & (pl.col("companies") >= min_companies))
         )
-        .with_columns(text=pl.col("keys").map_elements(_glued, pl.String))
-        .drop("keys", "companies")
+        .drop("companies")
         .sort(["mentions", "unit"], descending=[True, False])
     )
 
 
-def _glued(keys: pl.Series) -> str:
-    """The forms of a unit for char n-grams, each also without spaces ("micro services"
-    then shares its n-grams with "microservices", "node js" with "nodejs")."""
-    out = []
-    for key in keys:
-        out.append(key)
-        if " " in key:
-            out.append(key.replace(" ", ""))
-    return " | ".join(out)
+def _form_text(key: str) -> str:
+    """A form as its char n-grams see it: also without spaces ("micro services" then shares
+    its n-grams with "microservices", "node js" with "nodejs")."""
+    return f"{key} {key.replace(' ', '')}" if " " in key else key
 
 
-def _initials(units: pl.DataFrame) -> dict[int, int]:
-    """Unit index of a short single-word form -> index of the most mentioned unit with a
-    multi-word form whose initials it spells ("ml" -> "machine learning")."""
-    long: dict[str, int] = {}
-    short: dict[str, int] = {}
-    for i, text in enumerate(units["text"].to_list()):
-        for key in text.split(" | "):
+def _acronyms(keys: list[list[str]], known: list[bool]) -> dict[int, list[int]]:
+    """Candidate unit of a short single-word form -> every unit with a form of two or more
+    words (each at least two letters) whose initials it spells ("ml" -> "machine
+    learning"; "ci" -> "continuous integration", "customer insight", ...). keys: the forms
+    of each unit; known: the unit is a taxonomy skill (its forms are settled)."""
+    spelled: dict[str, list[int]] = {}
+    for i, forms in enumerate(keys):
+        for key in forms:
             words = key.split()
-            if len(words) >= 2 and all(w[0].isalpha() for w in words):
-                long.setdefault("".join(w[0] for w in words), i)  # units come most mentioned first
-            elif len(words) == 1 and 2 <= len(key) <= 5 and key.isalpha():
-                short.setdefault(key, i)
-    return {i: long[k] for k, i in short.items() if k in long and long[k] != i}
+            if len(words) >= 2 and all(len(w) >= 2 and w[0].isalpha() for w in words):
+                initials = "".join(w[0] for w in words)
+                if i not in spelled.setdefault(initials, []):
+                    spelled[initials].append(i)
+    out: dict[int, list[int]] = {}
+    for i, forms in enumerate(keys):
+        if known[i]:
+            continue
+        for key in forms:
+            if " " not in key and 2 <= len(key) <= 5 and key.isalpha() and key in spelled:
+                out.setdefault(i, []).extend(j for j in spelled[key] if j != i)
+    return out
 
 
-# -- 4. vectors and clustering -----------------------------------------------------------------
-def _svd(matrix: sparse.spmatrix, components: int, random_state: int) -> np.ndarray:
-    k = max(1, min(components, min(matrix.shape) - 1))
-    if k < 2:
+# -- 4. distances and clustering ---------------------------------------------------------------
+@dataclass
+class UnitSpace:
+    """What the distance between two units is computed from (`unit_space`, `unit_distances`).
+
+    Rows of `forms` are grouped by unit: unit i owns rows starts[i]:starts[i + 1]."""
+
+    forms: sparse.csr_matrix  # char 2-4-gram TF-IDF of every form of every unit, L2 rows
+    starts: np.ndarray  # len(units) + 1 offsets into `forms`
+    usage: np.ndarray  # unit x k: PPMI co-occurrence reduced by SVD, L2 rows
+    weight: np.ndarray  # per unit: how much its usage counts (0 .. context_weight)
+    known: np.ndarray  # per unit: a taxonomy skill
+    types: np.ndarray  # per unit: taxonomy type, '' for candidates
+    close: dict[tuple[int, int], float]  # (i, j), i < j -> distance at most this (rules)
+
+
+def _svd(matrix: sparse.spmatrix, components: int) -> np.ndarray:
+    """L2-normalized truncated SVD by ARPACK: the leading singular subspace is unique, so
+    unlike the randomized solver the vectors (and every cosine) do not depend on a seed."""
+    k = min(components, min(matrix.shape) - 1)
+    if k < 2 or matrix.nnz == 0:
         return normalize(np.asarray(matrix.todense(), dtype=np.float64))
-    svd = TruncatedSVD(n_components=k, random_state=random_state)
-    return normalize(svd.fit_transform(matrix))
+    svd = TruncatedSVD(n_components=k, algorithm="arpack", random_state=0)
+    return normalize(svd.fit_transform(matrix.astype(np.float64)))
 
 
-def form_vectors(
+def unit_space(
     units: pl.DataFrame,
     occurrences: pl.DataFrame,
+    types: dict[str, str],
     params: ClusterParams,
-    random_state: int,
-) -> np.ndarray:
-    """One L2-normalized row per unit (in `units` order): char n-grams + usage.
+) -> UnitSpace:
+    """The representation of every unit (in `units` order).
 
-    units: unit, mentions, text (as `unit_table`); occurrences: posting_id, unit.
+    units: unit, skill_id, mentions, keys (as `unit_table`); occurrences: posting_id, unit;
+    types: skill_id -> taxonomy type.
+
+    - Look (`forms`): each form of a unit is its own char n-gram TF-IDF row. Two units
+      look alike as much as their closest pair of forms does (`unit_distances`): a
+      taxonomy skill written 30 ways ("api", "rest api", "restful", "swagger", ...) is
+      close to "restful apis" because one of its forms is, where the mean of its forms
+      (or one text of all of them) is close to nothing. Kept exact, not reduced: an SVD
+      of the n-gram space blurs exactly the detail that tells "vue.js" from "d3.js".
+    - Usage (`usage`): positive PMI of two units in one posting, reduced by SVD (ARPACK,
+      seed-free) to `context_components` and L2-normalized. Co-occurrence is sparse and
+      noisy; the reduction keeps what it says about a unit's company ("reactjs" and
+      "react" both keep company with "redux"). It weighs `context_weight` at most, less
+      for units with few mentions (`context_full_at`).
+    - Rules (`close`): an acronym and the phrase it abbreviates ("ml", "machine
+      learning"), and two well-attested substitutes (same usage, almost never in one
+      posting: "k8s", "kubernetes") are brought within `rule_distance`.
     """
+    keys = units["keys"].to_list()
+    sizes = np.array([len(k) for k in keys], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    docs = [_form_text(k) for forms in keys for k in forms]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
+                          dtype=np.float32)  # fmt: skip
+    forms = vec.fit_transform(docs).tocsr() if docs else sparse.csr_matrix((0, 1))
+
     names = units["unit"].to_list()
     index = {u: i for i, u in enumerate(names)}
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-    char_part = _svd(
-        chars.fit_transform(units["text"].to_list()), params.char_components, random_state
-    )
-
+    n = len(names)
     occ = occurrences.filter(pl.col("unit").is_in(names)).unique(["posting_id", "unit"])
     rows = occ["posting_id"].cast(pl.Categorical).to_physical().to_numpy()
     cols = np.array([index[u] for u in occ["unit"].to_list()], dtype=np.int64)
-    n_posts = int(rows.max()) + 1 if rows.size else 1
     x = sparse.csr_matrix(
-        (np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n_posts, len(names))
+        (np.ones(rows.size, dtype=np.float32), (rows, cols)),
+        shape=(int(rows.max()) + 1 if rows.size else 1, n),
     )
     co = (x.T @ x).tocoo()
     keep = co.row != co.col
     r, c, v = co.row[keep], co.col[keep], co.data[keep].astype(np.float64)
     counts = np.asarray(x.sum(axis=0)).ravel()
-    total = max(float(v.sum()), 1.0)
-    pmi = np.log(v * total / (counts[r] * counts[c] + 1e-9) + 1e-12)
-    pos = pmi > 0
-    ppmi = sparse.csr_matrix((pmi[pos], (r[pos], c[pos])), shape=(len(names), len(names)))
-    usage = _svd(ppmi, params.context_components, random_state)
-
+    ratio = v * max(float(v.sum()), 1.0) / (counts[r] * counts[c] + 1e-9)
+    pos = ratio > 1
+    ppmi = sparse.csr_matrix((np.log(ratio[pos]), (r[pos], c[pos])), shape=(n, n))
+    usage = _svd(ppmi, params.context_components) if n > 1 else np.zeros((n, 1))
     mentions = units["mentions"].to_numpy().astype(np.float64)
-    w = params.context_weight * np.minimum(1.0, mentions / params.context_full_at)
-    vec = np.hstack([char_part * np.sqrt(1 - w)[:, None], usage * np.sqrt(w)[:, None]])
-    return normalize(vec), usage, ppmi_raw(r, c, v, counts, total, len(names))
+    weight = params.context_weight * np.minimum(1.0, mentions / params.context_full_at)
+
+    skill_ids = units["skill_id"].to_list()
+    known = np.array([s is not None for s in skill_ids], dtype=bool)
+    close: dict[tuple[int, int], float] = {}
+    for a, options in _acronyms(keys, known.tolist()).items():  # one expansion only, and used alike
+        if len(options) == 1 and float(usage[options[0]] @ usage[a]) >= params.acronym_usage:
+            b = options[0]
+            close[(min(a, b), max(a, b))] = params.rule_distance
+    if params.substitute_usage < 1:
+        together = sparse.csr_matrix((ratio, (r, c)), shape=(n, n))
+        ok = np.flatnonzero(mentions >= params.context_full_at)
+        sim = usage[ok] @ usage[ok].T
+        ii, jj = np.nonzero(np.triu(sim >= params.substitute_usage, k=1))
+        for a, b in zip(ok[ii], ok[jj], strict=True):
+            if not (known[a] and known[b]) and together[a, b] <= params.substitute_together:
+                close[(int(a), int(b))] = params.rule_distance
+    return UnitSpace(
+        forms=forms,
+        starts=starts,
+        usage=usage,
+        weight=weight,
+        known=known,
+        types=np.array([types.get(s or "", "") for s in skill_ids], dtype=object),
+        close=close,
+    )
 
 
-def ppmi_raw(r, c, v, counts, total, n) -> sparse.csr_matrix:
-    """Observed / expected co-occurrence of two units in one posting (sparse; 0 = never)."""
-    ratio = v * total / (counts[r] * counts[c] + 1e-9)
-    return sparse.csr_matrix((ratio, (r, c)), shape=(n, n))
+def unit_distances(space: UnitSpace, rows: range, cols: range, params: ClusterParams) -> np.ndarray:
+    """Distances between the units `rows` and the units `cols` (two ranges of indices).
+
+    distance = 1 - ((1 - w) * look + w * usage), w the smaller usage weight of the two;
+    look = the highest char n-gram cosine between a form of one and a form of the other;
+    usage = cosine of the usage vectors. Then: two different taxonomy skills are
+    `skill_penalty` further apart (the taxonomy split them on purpose, so merging them
+    takes near-identical evidence); a rule pair (`UnitSpace.close`) is at most
+    `rule_distance` apart; a hard and a soft taxonomy skill are 2 apart (never one
+    synonym set, whatever the rules say).
+    """
+    fr = space.forms[space.starts[rows.start] : space.starts[rows.stop]]
+    fc = space.forms[space.starts[cols.start] : space.starts[cols.stop]]
+    look = (fr @ fc.T).toarray()
+    look = np.maximum.reduceat(
+        look, space.starts[rows.start : rows.stop] - space.starts[rows.start], axis=0
+    )
+    look = np.maximum.reduceat(
+        look, space.starts[cols.start : cols.stop] - space.starts[cols.start], axis=1
+    )
+    ur, uc = space.usage[rows.start : rows.stop], space.usage[cols.start : cols.stop]
+    w = np.minimum(
+        space.weight[rows.start : rows.stop, None], space.weight[None, cols.start : cols.stop]
+    )
+    dist = 1.0 - ((1.0 - w) * np.clip(look, 0.0, 1.0) + w * (ur @ uc.T))
+    kr, kc = space.known[rows.start : rows.stop], space.known[cols.start : cols.stop]
+    dist[kr[:, None] & kc[None, :]] += params.skill_penalty
+    for (a, b), d in space.close.items():
+        for i, j in ((a, b), (b, a)):
+            if i in rows and j in cols:
+                ii, jj = i - rows.start, j - cols.start
+                dist[ii, jj] = min(dist[ii, jj], d)
+    tr, tc = space.types[rows.start : rows.stop], space.types[cols.start : cols.stop]
+    dist[(tr[:, None] != "") & (tc[None, :] != "") & (tr[:, None] != tc[None, :])] = 2.0
+    np.clip(dist, 0.0, 2.0, out=dist)
+    if rows == cols:
+        np.fill_diagonal(dist, 0.0)
+    return dist
 
 
-def cluster_units(
-    units: pl.DataFrame,
-    vectors: np.ndarray,
-    types: dict[str, str],
-    params: ClusterParams,
-    usage: np.ndarray | None = None,
-    together: sparse.spmatrix | None = None,
-) -> np.ndarray:
+def cluster_units(units: pl.DataFrame, space: UnitSpace, params: ClusterParams) -> np.ndarray:
     """A cluster number per unit (in `units` order).
 
-    units: unit, skill_id; vectors: from `form_vectors`; types: skill_id -> taxonomy type.
-    The first `params.max_units` units are clustered (AgglomerativeClustering, average
-    linkage, cosine distance, `distance_threshold`); the rest join the nearest centroid
-    within the threshold, else start their own cluster.
+    The first `params.max_units` units (the most mentioned) are clustered by
+    AgglomerativeClustering, average linkage on the precomputed `unit_distances`, stopping
+    at `distance_threshold`. Each further unit joins the cluster whose members are on
+    average nearest, when that average is within the threshold (the test average linkage
+    itself applies to a merge), else it is a cluster of its own (sample-then-assign: the
+    quadratic step has a fixed size; the rest costs one distance block per 1,024 units).
     """
-    n = len(vectors)
+    n = units.height
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     head = min(n, params.max_units)
-    v = vectors[:head]
-    dist = np.clip(1.0 - v @ v.T, 0.0, 2.0)
-    skill_types = np.array([types.get(s or "", "") for s in units["skill_id"].to_list()[:head]])
-    typed = skill_types != ""
-    skill_ids = units["skill_id"].to_list()[:head]
-    known = np.array([s is not None for s in skill_ids])
-    dist[known[:, None] & known[None, :]] += params.skill_penalty  # the taxonomy split them
-    clash = typed[:, None] & typed[None, :] & (skill_types[:, None] != skill_types[None, :])
-    dist[clash] = 2.0
-    for a, b in _initials(units.head(head)).items():  # an acronym and what it stands for
-        dist[a, b] = dist[b, a] = min(dist[a, b], params.acronym_distance)
-    if usage is not None and together is not None and params.substitute_usage < 1:
-        _substitutes(dist, units, usage[:head], together, params)
-    np.fill_diagonal(dist, 0.0)
     if head == 1:
         labels = np.zeros(1, dtype=np.int64)
     else:
+        dist = unit_distances(space, range(head), range(head), params)
         labels = AgglomerativeClustering(
             n_clusters=None,
             metric="precomputed",
             linkage="average",
             distance_threshold=params.distance_threshold,
         ).fit_predict(dist)
-    del dist
+        del dist
     labels = _canonical(labels)
     if head == n:
         return labels
     k = int(labels.max()) + 1
-    centroids = normalize(np.vstack([v[labels == c].mean(axis=0) for c in range(k)]))
+    member = sparse.csr_matrix(
+        (np.ones(head), (np.arange(head), labels)), shape=(head, k), dtype=np.float64
+    )
+    size = np.asarray(member.sum(axis=0)).ravel()
     rest = np.empty(n - head, dtype=np.int64)
-    for i in range(0, n - head, 4096):
-        sims = vectors[head + i : head + i + 4096] @ centroids.T
-        best = sims.argmax(axis=1)
-        ok = 1.0 - sims[np.arange(len(best)), best] <= params.distance_threshold
-        new = np.cumsum(~ok) - 1 + k
-        rest[i : i + len(best)] = np.where(ok, best, new)
+    for a in range(head, n, 1024):
+        b = min(n, a + 1024)
+        mean = (
+            np.asarray((member.T @ unit_distances(space, range(a, b), range(head), params).T).T)
+            / size
+        )
+        best = mean.argmin(axis=1)
+        ok = mean[np.arange(b - a), best] <= params.distance_threshold
+        rest[a - head : b - head] = np.where(ok, best, np.cumsum(~ok) - 1 + k)
         k += int((~ok).sum())
     return np.concatenate([labels, rest])
-
-
-def _substitutes(dist, units, usage, together, params) -> None:
-    """Two well-attested units used in the same company (usage cosine >= substitute_usage)
-    that (almost) never share a posting are substitutes: one posting writes "k8s", another
-    "kubernetes". Their distance becomes `acronym_distance` (in place)."""
-    head = len(usage)
-    mentions = units["mentions"].to_numpy()[:head]
-    ok = np.flatnonzero(mentions >= params.context_full_at)
-    if len(ok) < 2:
-        return
-    sim = usage[ok] @ usage[ok].T
-    np.fill_diagonal(sim, 0.0)
-    ii, jj = np.nonzero(np.triu(sim >= params.substitute_usage))
-    if not len(ii):
-        return
-    seen = together.tocsr()[:head, :head]
-    for a, b in zip(ok[ii], ok[jj], strict=True):
-        if seen[a, b] <= params.substitute_together and dist[a, b] < 1.5:
-            dist[a, b] = dist[b, a] = min(dist[a, b], params.acronym_distance)
 
 
 def _canonical(labels: np.ndarray) -> np.ndarray:
@@ -800,14 +906,52 @@ def unit_labels(
     params: ClusterParams,
     random_state: int,
 ) -> pl.DataFrame:
-    """unit, cluster_id for every unit of `units` (see `form_vectors`, `cluster_units`)."""
-    vectors, usage, together = form_vectors(units, occurrences, params, random_state)
+    """unit, cluster_id for every unit of `units` (see `unit_space`, `cluster_units`)."""
     types = dict(skills.select("skill_id", "type").iter_rows())
-    labels = cluster_units(units, vectors, types, params, usage, together)
+    labels = cluster_units(units, unit_space(units, occurrences, types, params), params)
     return pl.DataFrame(
         {"unit": units["unit"], "cluster_id": labels.astype(np.int64)},
         schema={"unit": pl.String, "cluster_id": pl.Int64},
     )
+
+
+def _norm_expr(text: pl.Expr) -> pl.Expr:
+    """Lower case, every character but letters, digits, '+' and '#' a space, single-spaced."""
+    return (
+        text.str.to_lowercase()
+        .str.replace_all(r"[^\w+#]|_", " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def form_hits(
+    postings: pl.DataFrame, forms: pl.DataFrame, text_column: str = "description_text"
+) -> pl.DataFrame:
+    """Which postings write a form anywhere in their text, as whole words.
+
+    postings: posting_id, `text_column`; forms: key, norm (`_norm_expr` of the written
+    form). Returns posting_id, key, one row per pair. Candidates are found in requirement
+    contexts only (what a phrase is); how often the market asks for one is then measured
+    the way taxonomy skills are, wherever a posting writes it (one Aho-Corasick pass).
+    """
+    schema = {"posting_id": pl.String, "key": pl.String}
+    patterns = [f" {n} " for n in forms["norm"].unique().sort().to_list() if n]
+    if not patterns or postings.is_empty():
+        return pl.DataFrame(schema=schema)
+    found = (
+        postings.select(
+            "posting_id",
+            hit=(
+                pl.lit(" ") + _norm_expr(pl.col(text_column).fill_null("")) + pl.lit(" ")
+            ).str.extract_many(patterns, overlapping=True),
+        )
+        .explode("hit")
+        .drop_nulls("hit")
+        .select("posting_id", norm=pl.col("hit").str.strip_chars())
+        .unique()
+    )
+    return found.join(forms.select("key", "norm"), on="norm").select("posting_id", "key").unique()
 
 
 # -- 6. emerging -------------------------------------------------------------------------------
@@ -819,6 +963,7 @@ def emerging_skills(
     alpha: float = 0.05,
     recent_months: int = 12,
     min_companies: int = 3,
+    demanded: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Clusters outside the taxonomy whose share of PM postings grows significantly.
 
@@ -827,7 +972,10 @@ def emerging_skills(
     posting of the population, e.g. the PM postings); clusters: cluster_id, label,
     type_source ('classifier' = no taxonomy member). A cluster must be mentioned by at
     least `min_postings` postings, and in the recent months by `min_companies` companies
-    (HN companies repost the same text month after month).
+    (HN companies repost the same text month after month). `demanded` (same columns as
+    `cluster_postings`), when given, is where the company spread is counted instead: the
+    postings that ask for the phrase in a requirement context, so a word that is merely
+    common ("production", "modern") does not pass because it is written everywhere.
     Returns cluster_id, label, first_month, postings, share_before, share_recent,
     growth (share_recent / share_before, null when it was never seen before), z, p_value,
     q_value; fastest growing first.
@@ -849,7 +997,8 @@ def emerging_skills(
     recent = np.array([m >= recent_from for m in month_list])
     outside = clusters.filter(pl.col("type_source") == "classifier").select("cluster_id", "label")
     spread = (
-        cluster_postings.filter(pl.col("posted_month") >= recent_from)
+        (cluster_postings if demanded is None else demanded)
+        .filter(pl.col("posted_month") >= recent_from)
         .group_by("cluster_id")
         .agg(companies=pl.col("company").drop_nulls().str.to_lowercase().n_unique())
         .filter(pl.col("companies") >= min_companies)
@@ -1083,10 +1232,33 @@ def cluster_model(
     model = type_model(forms, random_state)
     result = skill_clusters(occ, skills, model, params, random_state)
     seen = occ.join(result.unit_labels, on="unit").select("cluster_id", "posting_id")
+    # is it asked for as a skill (requirement contexts, any posting)? then how often written
+    asked = seen.join(postings.select("posting_id", "posted_month", "company"), on="posting_id")
+    if "description_text" in postings.columns:  # a phrase counts wherever it is written
+        outside = result.clusters.filter(pl.col("type_source") == "classifier")["cluster_id"]
+        keys = (
+            occ.join(result.unit_labels, on="unit")
+            .filter(pl.col("cluster_id").is_in(outside.implode()))
+            .select("cluster_id", "key", norm=_norm_expr(pl.col("surface")))
+            .unique()
+        )
+        hits = form_hits(postings, keys.select("key", "norm"))
+        seen = pl.concat(
+            [
+                seen,
+                hits.join(keys.select("key", "cluster_id").unique(), on="key").select(seen.columns),
+            ]
+        ).unique()
     emerging = []
     for population, rows in (("pm", postings.filter(pl.col("is_pm"))), ("all", postings)):
         base = rows.select("posting_id", "posted_month", "company")
-        found = emerging_skills(seen.join(base, on="posting_id"), base, result.clusters)
+        found = emerging_skills(
+            seen.join(base, on="posting_id"),
+            base,
+            result.clusters,
+            min_companies=params.emerging_companies,
+            demanded=asked,
+        )
         emerging.append(found.select(pl.lit(population).alias("population"), pl.all()))
     return ClusterModel(
         clusters=result.clusters,
