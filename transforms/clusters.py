@@ -381,8 +381,25 @@ def candidate_phrases(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 # -- 3. occurrences of units -------------------------------------------------------------------
+def slash_parts(forms: pl.DataFrame) -> dict[str, str]:
+    """Key -> skill_id of each part of a slash-joined taxonomy form ("ci/cd", "ai/ml",
+    "tcp/ip") that belongs to that one skill only; parts shorter than two letters and
+    parts of forms with spaces are left out. forms: form, skill_id (`taxonomy_forms`)."""
+    owners: dict[str, set[str]] = {}
+    for form, sid in forms.select("form", "skill_id").iter_rows():
+        if "/" in form and " " not in form:
+            for part in form.split("/"):
+                key = phrase_key(part)
+                if len(key) >= 2:
+                    owners.setdefault(key, set()).add(sid)
+    return {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+
+
 def form_occurrences(
-    mentions: pl.DataFrame, candidates: pl.DataFrame, taxonomy_keys: dict[str, str]
+    mentions: pl.DataFrame,
+    candidates: pl.DataFrame,
+    taxonomy_keys: dict[str, str],
+    parts: dict[str, str] | None = None,
 ) -> pl.DataFrame:
     """Every mention of a surface form, taxonomy or candidate, one frame.
 
@@ -395,8 +412,10 @@ def form_occurrences(
     Units are must-links: every form of one taxonomy skill is one unit (the taxonomy says
     they are synonyms), and so is a candidate made only of words that are each a written
     form of that one skill ("restful apis": "restful" and "apis" are both forms of the
-    skill apis; "microservice architecture"; "ruby rails"). Such a candidate keeps a null
-    skill_id (the taxonomy does not list it) but clusters with the skill by construction.
+    skill apis; "microservice architecture"; "ruby rails"), or a part of a slash-joined
+    form of one skill (`parts`, from `slash_parts`: "ci" of "ci/cd", "ai" of "ai/ml").
+    Such a candidate keeps a null skill_id (the taxonomy does not list it) but clusters
+    with the skill by construction.
     """
     tax = mentions.select(
         "posting_id",
@@ -434,11 +453,13 @@ def form_occurrences(
                 words.setdefault(w, set()).add(sid)
     compound = {}
     for key in occ.filter(pl.col("skill_id").is_null())["key"].unique().to_list():
-        parts = key.split()
-        if len(parts) >= 2 and all(w in words for w in parts):
-            owners = set.intersection(*(words[w] for w in parts))
+        split = key.split()
+        if len(split) >= 2 and all(w in words for w in split):
+            owners = set.intersection(*(words[w] for w in split))
             if len(owners) == 1:
                 compound[key] = owners.pop()
+        elif parts and key in parts:
+            compound[key] = parts[key]
     links = pl.DataFrame(
         {"key": list(compound), "owner": list(compound.values())},
         schema={"key": pl.String, "owner": pl.String},
@@ -1105,7 +1126,8 @@ def synonym_recall(members: pl.DataFrame, groups: pl.DataFrame) -> dict:
 
     members: cluster_id, key; groups: group, surface_form (each group a set of synonyms).
     recall: share of synonym pairs (both forms present) in the same cluster; precision:
-    share of pairs of forms from different groups that are apart (1 - false merges).
+    share of pairs of forms from different groups that are apart (1 - false merges);
+    split: the groups whose present forms fall in more than one cluster.
     """
     g = groups.with_columns(key=pl.col("surface_form").map_elements(phrase_key, pl.String))
     found = g.join(members.select("key", "cluster_id").unique("key"), on="key").unique(
@@ -1121,12 +1143,14 @@ def synonym_recall(members: pl.DataFrame, groups: pl.DataFrame) -> dict:
             else:
                 other += 1
                 apart += rows[i][1] != rows[j][1]
-    groups_present = found.group_by("group").len().filter(pl.col("len") >= 2).height
+    present = found.group_by("group").agg(n=pl.len(), clusters=pl.col("cluster_id").n_unique())
+    split = present.filter(pl.col("clusters") > 1)["group"].sort().to_list()
     return {
-        "groups": groups_present,
+        "groups": present.filter(pl.col("n") >= 2).height,
         "pairs": pairs,
         "recall": round(same / pairs, 4) if pairs else None,
         "precision": round(apart / other, 4) if other else None,
+        "split": split,
     }
 
 
@@ -1227,7 +1251,7 @@ def cluster_model(
     )
     forms = taxonomy_forms(skills, aliases)
     occ = form_occurrences(
-        mentions, noisy, dict(forms.select("norm", "skill_id").iter_rows())
+        mentions, noisy, dict(forms.select("norm", "skill_id").iter_rows()), slash_parts(forms)
     ).join(postings.select("posting_id", "company"), on="posting_id", how="left")
     model = type_model(forms, random_state)
     result = skill_clusters(occ, skills, model, params, random_state)
@@ -1285,7 +1309,13 @@ def cluster_quality(
     stability: adjusted Rand index of the unit partition against a run with another seed
     (`ari_seed`) and against a run on a bootstrap resample of the postings (`ari_bootstrap`,
     on the units both runs cluster); synonyms: `synonym_recall` on `synonym_groups` (group,
-    surface_form); typed_share; type_disagreement; counts.
+    surface_form); multi_skill_clusters (clusters holding two or more taxonomy skills: the
+    over-merging the synonym precision, over hand-written groups only, cannot see);
+    typed_share; type_disagreement; counts.
+
+    The seed run differs from the model only where something is random; the partition is
+    seed-free (exact n-grams, ARPACK SVD, deterministic linkage), so `ari_seed` is 1 and
+    `ari_bootstrap` is the figure that measures stability.
     """
     occ = model.occurrences
     units = unit_table(occ, params.min_mentions, params.min_companies)
@@ -1301,6 +1331,11 @@ def cluster_quality(
         "ari_seed": round(stability_ari(model.unit_labels, other_seed), 4),
         "ari_bootstrap": round(stability_ari(model.unit_labels, boot_labels), 4),
         "synonyms": synonym_recall(keys.select("cluster_id", "key"), synonym_groups),
+        "multi_skill_clusters": model.members.filter(pl.col("skill_id").is_not_null())
+        .group_by("cluster_id")
+        .agg(pl.col("skill_id").n_unique())
+        .filter(pl.col("skill_id") > 1)
+        .height,
         "typed_share": typed_share(model.clusters),
         "type_disagreement": type_disagreement(model.members, model.clusters, skills),
         "type_classifier": type_accuracy(model.forms, random_state),

@@ -42,7 +42,9 @@ def summary_lines(summary: dict) -> list[str]:
         "vs a bootstrap resample of postings (target >= 0.8)",
         f"synonym recall:     {syn.get('recall')} over {syn.get('pairs', 0)} pairs in "
         f"{syn.get('groups', 0)} groups (target >= 0.9); pairs kept apart across groups: "
-        f"{syn.get('precision')}",
+        f"{syn.get('precision')}; groups split: {', '.join(syn.get('split', [])) or 'none'}",
+        f"over-merging:       {q.get('multi_skill_clusters', 0)} clusters hold two or more "
+        "taxonomy skills",
         f"typed share:        {typed.get('taxonomy', 0):.1%} of mentions in clusters typed by "
         f"the taxonomy, {typed.get('classifier', 0):.1%} typed by the classifier",
         f"type disagreement:  {dis.get('members', 0):.2%} of taxonomy members "

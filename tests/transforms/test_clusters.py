@@ -304,3 +304,15 @@ def test_emerging_counts_spread_where_the_phrase_is_asked_for():
     assert grows["label"].to_list() == ["ai tools"] and grows["first_month"][0] == date(2021, 1, 1)
     asked_once = seen.head(1)  # written everywhere, asked for by one company only
     assert C.emerging_skills(seen, base, clusters, min_companies=2, demanded=asked_once).is_empty()
+
+
+def test_slash_parts_of_one_skill():
+    forms = pl.DataFrame(
+        {"form": ["ci/cd", "ai/ml", "bs/ms", "bs/ba", "a/b testing", "a/b"],
+         "skill_id": ["ci_cd", "machine_learning", "cs_degree", "bachelors", "ab", "ab"]}
+    )  # fmt: skip
+    parts = C.slash_parts(forms)
+    assert parts["ci"] == "ci_cd" and parts["ml"] == "machine_learning"
+    assert "a" not in parts and "b" not in parts  # one letter
+    assert "testing" not in parts  # a form with spaces is not a pair of names
+    assert parts["ms"] == "cs_degree" and "bs" not in parts  # "bs" names two skills
