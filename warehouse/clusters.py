@@ -32,18 +32,27 @@ def read_mentions(wh: Warehouse) -> pl.DataFrame:
 def read_taxonomy(wh: Warehouse) -> tuple[pl.DataFrame, pl.DataFrame, str] | None:
     """The taxonomy the stored mentions were extracted with, as (skills: skill_id, name,
     type, category; aliases: skill_id, alias, match; version), or None before any extraction.
-    Stored aliases keep their patterns but not their match mode: 'word' is assumed."""
+    The match mode of each alias comes from `skills.alias_matches`; rows written without
+    it (an older writer) get 'word'."""
+    columns = set(wh.query("SELECT * FROM skills LIMIT 0").columns)
+    matches = "alias_matches" if "alias_matches" in columns else "NULL::VARCHAR[] AS alias_matches"
     skills = wh.query(
-        "SELECT skill_id, name, type, category, aliases, taxonomy_version FROM skills "
-        "ORDER BY skill_id"
+        f"SELECT skill_id, name, type, category, aliases, {matches}, taxonomy_version "
+        "FROM skills ORDER BY skill_id"
     )
     if skills.is_empty():
         return None
     aliases = (
-        skills.select("skill_id", alias=pl.col("aliases"))
-        .explode("alias")
+        skills.select(
+            "skill_id",
+            alias=pl.col("aliases"),
+            match=pl.when(pl.col("alias_matches").list.len() == pl.col("aliases").list.len())
+            .then(pl.col("alias_matches"))
+            .otherwise(pl.col("aliases").list.eval(pl.lit("word"))),
+        )
+        .explode("alias", "match")
         .drop_nulls("alias")
-        .with_columns(match=pl.lit("word"))
+        .with_columns(pl.col("match").fill_null("word"))
     )
     version = str(skills["taxonomy_version"].max())
     return skills.select("skill_id", "name", "type", "category"), aliases, version

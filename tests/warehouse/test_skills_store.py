@@ -129,3 +129,31 @@ def test_deleted_postings_lose_their_mentions(wh):
     wh.execute("DELETE FROM postings WHERE posting_id = 'hn:1'")
     assert ws.drop_orphans(wh) == 1
     assert set(ws.read_mentions(wh)["posting_id"]) == {"hn:2"}
+
+
+def test_alias_match_modes_are_stored_and_read(wh):
+    from warehouse import clusters as wc
+
+    toy = load_taxonomy(TOY)
+    ws.write_taxonomy(wh, taxonomy_frame(toy), toy.aliases)
+    _, aliases, version = wc.read_taxonomy(wh)
+    assert version == toy.version
+    want = toy.aliases.select("skill_id", "alias", "match").sort("skill_id", "alias")
+    assert aliases.select("skill_id", "alias", "match").sort("skill_id", "alias").equals(want)
+    assert set(aliases["match"]) == {"word", "exact", "case"}
+
+    ws.write_taxonomy(wh, taxonomy_frame(toy))  # a writer that does not pass the alias rows
+    _, aliases, _ = wc.read_taxonomy(wh)
+    assert set(aliases["match"]) == {"word"} and aliases.height == want.height
+
+
+def test_a_warehouse_without_alias_matches_still_opens(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with db.connect(path) as wh:  # make it look like one written before the column existed
+        wh.execute("ALTER TABLE skills DROP COLUMN alias_matches")
+        wh.execute("UPDATE _migrations SET checksum = 'old' WHERE name = '10_skills.sql'")
+        ws.write_taxonomy(wh, taxonomy_frame(load_taxonomy(TOY)))
+    with db.connect(path) as wh:  # the schema is applied again: the column comes back
+        assert "alias_matches" in wh.query("SELECT * FROM skills LIMIT 0").columns
+        assert wh.count("skills") == load_taxonomy(TOY).skills.height
+        assert wh.scalar("SELECT count(*) FROM skills WHERE alias_matches IS NOT NULL") == 0

@@ -55,3 +55,9 @@ FROM skill_mentions
 WHERE category NOT IN ('other_hard', 'other_soft')
 GROUP BY posting_id;
 COMMENT ON VIEW posting_skill_categories IS 'The headline categories each posting demands (postings without any are absent).';
+
+-- Additive (a warehouse made before still opens): the match mode of each alias pattern, so
+-- a reader can expand the stored patterns to the forms the extraction matched
+-- (transforms.skills.surface_forms: 'word' adds plurals, 'exact' does not, 'case' keeps case).
+ALTER TABLE skills ADD COLUMN IF NOT EXISTS alias_matches VARCHAR[];
+COMMENT ON COLUMN skills.alias_matches IS 'match mode of each entry of aliases, same order (''word'' | ''exact'' | ''case''); null on rows written without it (readers then assume ''word'')';
