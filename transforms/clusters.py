@@ -29,7 +29,10 @@ Pure: no I/O. Frames in, frames out; scikit-learn for the numbers. Anything rand
    forms, and a candidate is a synonym when it resembles one of them, not their mean), and
    how they are used, positive PMI of co-occurrence with the other units in the same
    postings reduced by TruncatedSVD (ARPACK: no seed dependence), weighing at most
-   `context_weight` and less for rare units. Rules then adjust the precomputed distance:
+   `context_weight` (0.1) and less for rare units. Usage is the one part of the distance
+   that depends on which postings were drawn: on the HN archive a weight of 0.2 cost
+   0.04-0.06 bootstrap ARI and changed no synonym pair; 0 let through merges only usage
+   vetoes ("functional testing" with PRDs). Rules then adjust the precomputed distance:
    two different taxonomy skills `skill_penalty` further apart (the taxonomy split them on
    purpose), a hard and a soft skill maximally apart, a candidate acronym and the one unit
    whose form it spells, when they are used alike ("oop", "object oriented programming"),
@@ -108,9 +111,9 @@ class ClusterParams:
     min_mentions: int = 3  # a candidate needs this many mentions to be clustered
     min_companies: int = 2  # ... from this many companies
     max_units: int = 3000  # units clustered directly; the rest are assigned to centroids
-    char_components: int = 64
+    char_idf: bool = True  # weigh char n-grams by inverse form frequency
     context_components: int = 32
-    context_weight: float = 0.2  # weight of the usage part for a unit with many mentions
+    context_weight: float = 0.1  # weight of the usage part for a unit with many mentions
     context_full_at: int = 20  # mentions at which the usage part gets its full weight
     skill_penalty: float = 0.2  # added distance between two different taxonomy skills
     rule_distance: float = 0.2  # distance of a rule pair (acronym, compound, substitutes)
@@ -595,7 +598,7 @@ def unit_space(
     starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     docs = [_form_text(k) for forms in keys for k in forms]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True,
-                          dtype=np.float32)  # fmt: skip
+                          use_idf=params.char_idf, dtype=np.float32)  # fmt: skip
     forms = vec.fit_transform(docs).tocsr() if docs else sparse.csr_matrix((0, 1))
 
     names = units["unit"].to_list()
@@ -994,8 +997,8 @@ def emerging_skills(
     type_source ('classifier' = no taxonomy member). A cluster must be mentioned by at
     least `min_postings` postings, and in the recent months by `min_companies` companies
     (HN companies repost the same text month after month). `demanded` (same columns as
-    `cluster_postings`), when given, is where the company spread is counted instead: the
-    postings that ask for the phrase in a requirement context, so a word that is merely
+    `cluster_postings`), when given, must show the same spread too: the postings (of any
+    population) that ask for the phrase in a requirement context, so a word that is merely
     common ("production", "modern") does not pass because it is written everywhere.
     Returns cluster_id, label, first_month, postings, share_before, share_recent,
     growth (share_recent / share_before, null when it was never seen before), z, p_value,
@@ -1017,16 +1020,22 @@ def emerging_skills(
     recent_from = _months_before(last, recent_months - 1)
     recent = np.array([m >= recent_from for m in month_list])
     outside = clusters.filter(pl.col("type_source") == "classifier").select("cluster_id", "label")
-    spread = (
-        (cluster_postings if demanded is None else demanded)
-        .filter(pl.col("posted_month") >= recent_from)
-        .group_by("cluster_id")
-        .agg(companies=pl.col("company").drop_nulls().str.to_lowercase().n_unique())
-        .filter(pl.col("companies") >= min_companies)
-    )
+
+    def spread(rows: pl.DataFrame) -> pl.DataFrame:
+        return (
+            rows.filter(pl.col("posted_month") >= recent_from)
+            .group_by("cluster_id")
+            .agg(companies=pl.col("company").drop_nulls().str.to_lowercase().n_unique())
+            .filter(pl.col("companies") >= min_companies)
+            .select("cluster_id")
+        )
+
+    widely = spread(cluster_postings)
+    if demanded is not None:
+        widely = widely.join(spread(demanded), on="cluster_id")
     per = (
         cluster_postings.join(outside, on="cluster_id")
-        .join(spread.select("cluster_id"), on="cluster_id")
+        .join(widely, on="cluster_id")
         .unique(["cluster_id", "posting_id"])
         .group_by("cluster_id", "posted_month")
         .agg(k=pl.len())
