@@ -30,11 +30,9 @@ def compute(db_path: str, params: ClusterParams, random_state: int) -> tuple[Clu
         postings = wc.read_postings(wh)
         mentions = wc.read_mentions(wh)
         stored = wc.read_taxonomy(wh)
-    shipped = load_taxonomy()
     if stored is None:  # no extraction yet: the shipped taxonomy, and no mentions
-        stored = (shipped.skills, shipped.aliases, shipped.version)
-    elif stored[2] == shipped.version:  # the same seed files (the version is their digest):
-        stored = (stored[0], shipped.aliases, stored[2])  # their alias rows, match modes too
+        taxonomy = load_taxonomy()
+        stored = (taxonomy.skills, taxonomy.aliases, taxonomy.version)
     skills, aliases, version = stored
     model = cluster_model(postings, mentions, skills, aliases, version, params, random_state)
     return model, stored

@@ -939,7 +939,7 @@ def unit_labels(
     )
 
 
-def _norm_expr(text: pl.Expr) -> pl.Expr:
+def norm_expr(text: pl.Expr) -> pl.Expr:
     """Lower case, every character but letters, digits, '+' and '#' a space, single-spaced."""
     return (
         text.str.to_lowercase()
@@ -954,7 +954,7 @@ def form_hits(
 ) -> pl.DataFrame:
     """Which postings write a form anywhere in their text, as whole words.
 
-    postings: posting_id, `text_column`; forms: key, norm (`_norm_expr` of the written
+    postings: posting_id, `text_column`; forms: key, norm (`norm_expr` of the written
     form). Returns posting_id, key, one row per pair. Candidates are found in requirement
     contexts only (what a phrase is); how often the market asks for one is then measured
     the way taxonomy skills are, wherever a posting writes it (one Aho-Corasick pass).
@@ -967,7 +967,7 @@ def form_hits(
         postings.select(
             "posting_id",
             hit=(
-                pl.lit(" ") + _norm_expr(pl.col(text_column).fill_null("")) + pl.lit(" ")
+                pl.lit(" ") + norm_expr(pl.col(text_column).fill_null("")) + pl.lit(" ")
             ).str.extract_many(patterns, overlapping=True),
         )
         .explode("hit")
@@ -1272,7 +1272,7 @@ def cluster_model(
         keys = (
             occ.join(result.unit_labels, on="unit")
             .filter(pl.col("cluster_id").is_in(outside.implode()))
-            .select("cluster_id", "key", norm=_norm_expr(pl.col("surface")))
+            .select("cluster_id", "key", norm=norm_expr(pl.col("surface")))
             .unique()
         )
         hits = form_hits(postings, keys.select("key", "norm"))

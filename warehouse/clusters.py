@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 
 from warehouse.db import Warehouse
+from warehouse.seeds import load_taxonomy
 
 SYNONYM_GROUPS = Path(__file__).resolve().parent / "seeds" / "synonym_groups.csv"
 TABLES = ("skill_cluster_members", "skill_clusters", "emerging_skills")
@@ -32,8 +33,8 @@ def read_mentions(wh: Warehouse) -> pl.DataFrame:
 def read_taxonomy(wh: Warehouse) -> tuple[pl.DataFrame, pl.DataFrame, str] | None:
     """The taxonomy the stored mentions were extracted with, as (skills: skill_id, name,
     type, category; aliases: skill_id, alias, match; version), or None before any extraction.
-    The match mode of each alias comes from `skills.alias_matches`; rows written without
-    it (an older writer) get 'word'."""
+    The match mode of each alias comes from `skills.alias_matches`; when rows were written
+    without it, from the shipped seed files if the stored version is theirs, else 'word'."""
     columns = set(wh.query("SELECT * FROM skills LIMIT 0").columns)
     matches = "alias_matches" if "alias_matches" in columns else "NULL::VARCHAR[] AS alias_matches"
     skills = wh.query(
@@ -55,6 +56,10 @@ def read_taxonomy(wh: Warehouse) -> tuple[pl.DataFrame, pl.DataFrame, str] | Non
         .with_columns(pl.col("match").fill_null("word"))
     )
     version = str(skills["taxonomy_version"].max())
+    if skills["alias_matches"].is_null().any():  # written without match modes: the shipped
+        shipped = load_taxonomy()  # seed files have them, if they are the ones used (the
+        if shipped.version == version:  # version is a digest of the seed files)
+            aliases = shipped.aliases.select("skill_id", "alias", "match")
     return skills.select("skill_id", "name", "type", "category"), aliases, version
 
 
