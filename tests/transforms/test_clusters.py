@@ -316,3 +316,31 @@ def test_slash_parts_of_one_skill():
     assert "a" not in parts and "b" not in parts  # one letter
     assert "testing" not in parts  # a form with spaces is not a pair of names
     assert parts["ms"] == "cs_degree" and "bs" not in parts  # "bs" names two skills
+
+
+def test_units_past_the_head_join_a_cluster_or_cluster_among_themselves():
+    rows = [("p1", "api", "apis"), ("p2", "swagger", "apis"), ("p3", "grpc", "apis"),
+            ("p4", "rest api", "apis"), ("p0", "api", "apis")]  # fmt: skip
+    for key in ("kafka", "rest apis", "node js", "nodejs"):
+        rows += [(f"{key}{i}", key, None) for i in range(3)]
+    occ = _occ(rows).with_columns(
+        unit=pl.when(pl.col("skill_id").is_null())
+        .then("c:" + pl.col("key"))
+        .otherwise(pl.col("skill_id"))
+    )
+    units = C.unit_table(occ, min_mentions=3)
+    names = units["unit"].to_list()
+    assert names[:2] == ["apis", "c:kafka"]  # the head: most mentioned first
+    types = {"apis": "hard"}
+    whole = C.ClusterParams(context_weight=0.0)
+    sampled = C.ClusterParams(context_weight=0.0, max_units=2)
+    full = C.cluster_units(units, C.unit_space(units, occ, types, whole), whole)
+    part = C.cluster_units(units, C.unit_space(units, occ, types, sampled), sampled)
+    at = {u: i for i, u in enumerate(names)}
+    assert part[at["c:rest apis"]] == part[at["apis"]]  # joined a head cluster
+    assert part[at["c:node js"]] == part[at["c:nodejs"]] != part[at["apis"]]  # among themselves
+    assert part[at["c:kafka"]] not in {part[at["apis"]], part[at["c:nodejs"]]}
+    assert C.stability_ari(
+        pl.DataFrame({"unit": names, "cluster_id": full}),
+        pl.DataFrame({"unit": names, "cluster_id": part}),
+    ) == pytest.approx(1.0)
