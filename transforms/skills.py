@@ -654,6 +654,8 @@ class _Post:
     """Per-posting context, computed lazily (only postings with hits pay for it)."""
 
     __slots__ = (
+        "_clauses",
+        "_departments",
         "_lines",
         "_multi_role",
         "_verdict",
@@ -681,6 +683,8 @@ class _Post:
         self.company = _company_name(ctx[:first]) if "|" in line else None
         self._lines: tuple[list[int], list[int]] | None = None
         self._multi_role: bool | None = None
+        self._clauses: dict[int, list[int]] = {}  # sentence start -> ends of ", and we ..."
+        self._departments: dict[int, bool] = {}  # sentence start -> a list of departments
         self.bounds = _sentence_ends(ctx)
         self._verdict: dict[int, int] = {}
 
@@ -1096,15 +1100,22 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         ctx, end
     ):
         s_end = bounds[i] if i < len(bounds) else len(ctx)
-        if _is_department_list(ctx[s_start:s_end]):
+        listed = post._departments.get(s_start)
+        if listed is None:
+            listed = post._departments[s_start] = _is_department_list(ctx[s_start:s_end])
+        if listed:
             return False  # "hiring in product management, engineering, technical writing"
     owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     if owner and _PRODUCT_AFTER.match(ctx, end):
         return False  # "our risk analytics platform": the company's product
-    clause_end = -1
-    for clause in _CLAUSE_WE.finditer(ctx, s_start, start):
-        clause_end = clause.end()
-    if clause_end >= 0 and not post.cue(STRONG | WEAK, clause_end, start):
+    clauses = post._clauses.get(s_start)
+    if clauses is None:
+        s_end = bounds[i] if i < len(bounds) else len(ctx)
+        clauses = post._clauses[s_start] = [
+            m.end() for m in _CLAUSE_WE.finditer(ctx, s_start, s_end)
+        ]
+    k = bisect_right(clauses, start) - 1
+    if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
     if (
         category == "technical_knowledge"
