@@ -85,6 +85,15 @@ def normalize(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.Data
         say(f"normalizing {len(parts)} partitions on Dask")
         futures = [runner.submit(normalize_partition, {"parsed": part}) for part in parts]
         rows = pl.concat([f.result() for f in futures], how="vertical")
+    return split_versions(rows)
+
+
+def split_versions(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Normalized rows -> (postings, raw versions, unusable records), in a canonical order.
+
+    Pure work (no Prefect): `bench/pipeline.py` runs it with `normalize_partition.fn` in
+    worker processes, batch by batch.
+    """
     rows = rows.sort("posting_id", "fetched_at", "content_hash", "payload", nulls_last=True)
     return (
         tp.latest_versions(rows.lazy()).collect(),
