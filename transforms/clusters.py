@@ -1328,12 +1328,14 @@ def cluster_quality(
     synonym_groups: pl.DataFrame,
     params: ClusterParams = ClusterParams(),
     random_state: int = 42,
+    bootstraps: int = 3,
 ) -> dict:
     """The quality figures of a model.
 
     stability: adjusted Rand index of the unit partition against a run with another seed
-    (`ari_seed`) and against a run on a bootstrap resample of the postings (`ari_bootstrap`,
-    on the units both runs cluster); synonyms: `synonym_recall` on `synonym_groups` (group,
+    (`ari_seed`) and against runs on `bootstraps` bootstrap resamples of the postings
+    (`ari_bootstrap`, their mean, and `ari_bootstrap_range`; each on the units both runs
+    cluster); synonyms: `synonym_recall` on `synonym_groups` (group,
     surface_form); multi_skill_clusters (clusters holding two or more taxonomy skills: the
     over-merging the synonym precision, over hand-written groups only, cannot see);
     typed_share; type_disagreement; counts.
@@ -1345,16 +1347,22 @@ def cluster_quality(
     occ = model.occurrences
     units = unit_table(occ, params.min_mentions, params.min_companies)
     other_seed = unit_labels(units, occ, skills, params, random_state + 1)
-    boot = bootstrap_occurrences(occ, random_state)
-    boot_units = unit_table(boot, params.min_mentions, params.min_companies)
-    boot_labels = unit_labels(boot_units, boot, skills, params, random_state)
+    boot_ari = []
+    for b in range(bootstraps):
+        boot = bootstrap_occurrences(occ, random_state + b)
+        boot_units = unit_table(boot, params.min_mentions, params.min_companies)
+        boot_labels = unit_labels(boot_units, boot, skills, params, random_state)
+        boot_ari.append(stability_ari(model.unit_labels, boot_labels))
     keys = occ.select("key", "unit").unique("key").join(model.unit_labels, on="unit")
     return {
         "clusters": model.clusters.height,
         "members": model.members.height,
         "candidate_members": model.members.filter(pl.col("skill_id").is_null()).height,
         "ari_seed": round(stability_ari(model.unit_labels, other_seed), 4),
-        "ari_bootstrap": round(stability_ari(model.unit_labels, boot_labels), 4),
+        "ari_bootstrap": round(float(np.mean(boot_ari)), 4) if boot_ari else None,
+        "ari_bootstrap_range": [round(min(boot_ari), 4), round(max(boot_ari), 4)]
+        if boot_ari
+        else None,
         "synonyms": synonym_recall(keys.select("cluster_id", "key"), synonym_groups),
         "multi_skill_clusters": model.members.filter(pl.col("skill_id").is_not_null())
         .group_by("cluster_id")

@@ -39,7 +39,8 @@ def summary_lines(summary: dict) -> list[str]:
         f"candidates:         {noise.get('mentions', 0):,} mentions in requirement contexts, "
         f"{noise.get('rate', 0):.1%} dropped as noise {noise.get('by_reason', {})}",
         f"stability (ARI):    {q.get('ari_seed')} vs another seed, {q.get('ari_bootstrap')} "
-        "vs a bootstrap resample of postings (target >= 0.8)",
+        f"vs bootstrap resamples of postings (mean; range {q.get('ari_bootstrap_range')}; "
+        "target >= 0.8)",
         f"synonym recall:     {syn.get('recall')} over {syn.get('pairs', 0)} pairs in "
         f"{syn.get('groups', 0)} groups (target >= 0.9); pairs kept apart across groups: "
         f"{syn.get('precision')}; groups split: {', '.join(syn.get('split', [])) or 'none'}",
