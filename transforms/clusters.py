@@ -22,7 +22,8 @@ Pure: no I/O. Frames in, frames out; scikit-learn for the numbers. Anything rand
    are one unit (the taxonomy already says they are synonyms: "architecture" and
    "microservices" share a skill_id, so no threshold can split them), and so is a
    candidate made only of words that are each a form of that one skill ("restful apis",
-   "microservice architecture").
+   "microservice architecture") or a part of a slash-joined form of one skill ("ci" of
+   "ci/cd", "ai" of "ai/ml").
 4. Representation and clustering (`unit_space`, `unit_distances`, `cluster_units`): two
    units are compared by what they look like, the highest character 2-4-gram TF-IDF cosine
    between a form of one and a form of the other (exact, not reduced: one unit may have 30
@@ -44,8 +45,9 @@ Pure: no I/O. Frames in, frames out; scikit-learn for the numbers. Anything rand
    forms noise (-1), while a distance threshold has a direct meaning, keeps every form in a
    cluster (singletons allowed) and is deterministic. Average linkage is O(n^2) memory, so
    at most `max_units` units (the most mentioned) are clustered; each other unit joins the
-   cluster at the least average distance when within the threshold, else is its own
-   (sample-then-assign: cost grows with distinct forms, not with postings).
+   cluster at the least average distance when within the threshold, and those that join
+   none are clustered among themselves `max_units` at a time (sample-then-assign: cost
+   grows with distinct forms, not with postings).
    The substitutes rule (same usage, never in one posting: "k8s", "kubernetes") exists
    but is off by default: on the HN archive every pair it found was false ("finance",
    "automated deployment").
@@ -65,9 +67,15 @@ Pure: no I/O. Frames in, frames out; scikit-learn for the numbers. Anything rand
    skills are. Counting requirement contexts only found nothing among PM postings: HN posts
    are short, a PM posting has a requirement list in few cases, and 120 PM postings of
    2026 against ~1,460 before give no phrase enough requirement-context hits to test.
-7. Quality: `stability_ari` (adjusted Rand index between runs with other seeds, or on a
-   bootstrap resample of postings), `synonym_recall` on hand-written synonym groups,
-   `type_disagreement`, `typed_share`.
+7. Quality (`cluster_quality`): `stability_ari` (adjusted Rand index against a run with
+   another seed, 1 by construction since the partition is seed-free, and against runs on
+   bootstrap resamples of postings, the figure that measures stability), `synonym_recall`
+   on hand-written synonym groups (and which groups are split), clusters holding two or
+   more taxonomy skills (over-merging), `type_disagreement`, `typed_share`.
+   Synonym pairs the method cannot join, on purpose: two different taxonomy skills (the
+   taxonomy lists "split testing" under multivariate_testing, not ab_testing), and a bare
+   word that is only part of a form ("rest" of "rest api": as close in look as
+   "integration" is to "integration test", which must stay apart).
 """
 
 from __future__ import annotations
