@@ -565,6 +565,9 @@ _PRODUCT_AFTER = re.compile(
     r"[\s-]+(?:platforms?|products?|tools?|software|solutions?|engines?|apps?|suites?|"
     r"services?|offerings?)\b"
 )
+_PRODUCT_ADJ_AFTER = re.compile(
+    r"[\s-](?:powered|driven|enabled|native|infused|assisted|backed|centric)\b"
+)
 _OWNER_BEFORE = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
 # "Stack: Java, Kafka" mid-line, "Front End: React.js - ..." (another role's stack)
 _LABELLED_FACTS = re.compile(
@@ -1105,6 +1108,8 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             listed = post._departments[s_start] = _is_department_list(ctx[s_start:s_end])
         if listed:
             return False  # "hiring in product management, engineering, technical writing"
+    if _PRODUCT_ADJ_AFTER.match(ctx, end):
+        return False  # "AI-powered sleep diagnosis", "ML-driven pricing": the product
     owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     if owner and _PRODUCT_AFTER.match(ctx, end):
         return False  # "our risk analytics platform": the company's product

@@ -44,3 +44,5 @@ def test_extract_skills_incremental_and_rebuild(tmp_path, shared_data):
     assert toy["rebuilt"] is True and toy["postings_read"] == postings
     with db.connect(path, read_only=True) as wh:
         assert wh.count("skills") == 18
+        # every alias keeps its match mode, so clusters read the taxonomy as the extractor did
+        assert wh.scalar("SELECT count(*) FROM skills WHERE alias_matches IS NULL") == 0

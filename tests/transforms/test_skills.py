@@ -188,6 +188,7 @@ def test_other_role_block(toy):
         ("We run OKRs, and you should know SQL.", [("sql", "SQL")]),
         ("If you are new to us, we are a startup and we sell A/B testing to shops.", []),
         ("You know SQL, and we value curiosity.", [("sql", "SQL"), ("curiosity", "curiosity")]),
+        ("You ship SQL-powered dashboards.", [("dashboards", "dashboards")]),
         ("We are a team that values curiosity.", []),  # the company's culture
         ("Banks rely on our risk dashboards platform. You know SQL.", [("sql", "SQL")]),
         # a paragraph addressed to another role is that role's block
