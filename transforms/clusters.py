@@ -295,8 +295,8 @@ GENERIC = frozenset(
     doing writing code coding programming languages language frameworks framework stack
     applications application platforms platform required preferred desired interest
     performance quality following best practices new must should can scale great general
-    future millions small talk""".split()
-)
+    future millions small talk workflow workflows shipping comfort comfortable directly""".split()
+) | {"work directly", "working directly", "work closely", "ship fast"}
 # a phrase that starts or ends with one of these is a fragment, not a skill name
 _FRAGMENT = re.compile(
     r"^(?:these|those|this|that|following|either|neither|both|but|and|or|not|such|which|"
