@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.pipeline                 # 1,000,000 postings, 2 worker processes
     .venv/bin/python -m bench.pipeline --n 100000 --workers 1 --keep /tmp/pipe
+    .venv/bin/python -m bench.pipeline --batch-rows 25000      # smaller batches: less memory
 
 1. corpus (setup, timed apart): N postings resampled (seeded) from the HN archive, each copy a
    distinct posting: a new HN item id, a time inside one month of 2013-08 .. 2026-05 and that
@@ -298,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="worker processes")
     ap.add_argument("--hn", type=Path, default=SHARED / "hn")
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    ap.add_argument(
+        "--batch-rows", type=int, default=BATCH_ROWS, help="records normalized and loaded together"
+    )
     ap.add_argument("--seed", type=int, default=42)
     args = ap.parse_args(argv)
 
@@ -309,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         for leftover in root.glob("bench.duckdb*"):
             leftover.unlink()
         ctx = mp.get_context("spawn")  # no fork of a process holding threads and DuckDB
-        ahead = args.workers + 1
+        ahead = args.workers  # batches in flight: bounds the writer's memory
         t = time.perf_counter()
         with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
             paths = build_corpus(pool, args.hn, args.n, root / "input", args.seed)
@@ -318,8 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {args.n:,} postings in {len(paths)} HN run files ({size_mb:,.0f} MB gzip)"
               f", built in {corpus_s:.1f} s (setup, not in the total)")  # fmt: skip
 
-        batches = batches_of_files(paths, -(-args.n // len(paths)), BATCH_ROWS)
-        print(f"ingest batches: {len(batches)} of about {BATCH_ROWS:,} records", flush=True)
+        batches = batches_of_files(paths, -(-args.n // len(paths)), args.batch_rows)
+        print(f"ingest batches: {len(batches)} of about {args.batch_rows:,} records", flush=True)
         with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
             pool.submit(int, 0).result()  # workers up (imports) before the clock starts
             a = ingest(pool, batches, db_path, ahead)
