@@ -238,6 +238,8 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         # a writer near 2 GB at any scale (DuckDB spills to disk beyond it).
         con.execute(f"SET checkpoint_threshold = '{WRITER_CHECKPOINT}'").fetchall()
         con.execute(f"SET memory_limit = '{WRITER_MEMORY}'").fetchall()
+        # pmpulse prints its own progress; DuckDB's bar would interleave with it on stderr
+        con.execute("SET enable_progress_bar = false").fetchall()
     return con
 
 
