@@ -475,16 +475,17 @@ _ROLE_NOUNS = (
 )
 # "UX designers", "UI/UX designers", "Full Stack (Ruby) Engineer"
 _ROLE_AFTER = re.compile(
-    r"(?:[\s-]*[/&][\s-]*[a-z]+)*(?:\s*\([^()\n]{1,30}\)|\s+(?:or|and)\s+[\w+#./]+\))?[\s-]*"
+    r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}(?:\s*\([^()\n]{1,30}\)|\s+(?:or|and)\s+[\w+#./]+\))?[\s-]*"
     + _ROLE_NOUNS
 )
 # a stack listed before its role: "Java and C++ developers", "Go, Python or Rust engineers"
 _STACK_ROLE_AFTER = re.compile(
     r"(?:[\s-]*(?:[/&,]|\b(?:and|or)\b)[\s-]*(?!(?:our|the|your|their|other|with|to|in)\b)"
-    r"[a-z][\w+#.]*)*(?:\s*\([^()\n]{1,30}\))?[\s-]*" + _ROLE_NOUNS
+    r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*"
+    r"(?:developers?|engineers?|devs?|programmers?|architects?)\b"
 )
 _TEAM_AFTER = re.compile(
-    r"(?:[\s-]*[/&][\s-]*[a-z]+)*[\s-]*(?:teams?|departments?|group|agency|org)\b"
+    r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
 _NEGATED_AFTER = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
@@ -497,7 +498,9 @@ _COMPANY_START = re.compile(
 )
 _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
-    r"who|how|all|any|some|each|every|our|we|you|your|i)\b)(?:the\s+)?[a-z0-9.&'() -]{1,60}?\s"
+    r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
+    r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
+    r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s"
     r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
@@ -517,9 +520,12 @@ _ADDRESSING = re.compile(
 )
 _ADDRESSED_ROLE = re.compile(
     r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
-    r"(?:[\w/&.+#()-]+\s+){0,4}?(?:"
+    r"(?:(?:member|part) of (?:the |our )?)?"
+    r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
+    r"[\w/&.+#()-]+\s+){0,3}?(?:"
     + CUE_ROLE_RX
     + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team)\b"
+    r"\s*,?\s*(?:you|you'll|you will|your)\b"  # the role ends the phrase: "As a X, you ..."
 )
 # "• Technical Product Manager ($150k): Business-minded ex-engineer with SQL ..."
 _PM_TITLE_LINE = re.compile(
@@ -546,11 +552,11 @@ _NOT_A_PERSON = re.compile(
 _WHOLE_LINE = re.compile(r".*")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
 _CLAUSE_WE = re.compile(
-    r"(?:[,;:]\s+(?:(?:and|but|so|as|while|where)\s+)?|\s(?:and|but|so|as|while|where)\s+)"
-    r"(?:we|we're|we've|we are|"
-    r"it|it's|they|they're)\s+(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|"
-    r"hope|love|ask|care)\w*\b)"
-)
+    r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
+    r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
+    r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
+)  # ("it" is left out: in lower-cased text it is also the acronym IT)
+_WITH_BEFORE_LIST = re.compile(r"\b(?:with|across|alongside)\b")
 _LIST_SEP_BEFORE = re.compile(r"(?:,|&|/|\band)\s*$")
 _LIST_SEP_AFTER = re.compile(r"\s*(?:,|&|/|and\b)")
 _LIST_SPLIT = re.compile(r",|;|&|/|\band\b")
@@ -565,8 +571,17 @@ _PRODUCT_AFTER = re.compile(
     r"[\s-]+(?:platforms?|products?|tools?|software|solutions?|engines?|apps?|suites?|"
     r"services?|offerings?)\b"
 )
+# a role word that describes the company or product rather than an opening
+_NOT_HIRED_BEFORE = re.compile(
+    r"\b(?:for|with|our|to|help|helps|by|of|from|like)\s+(?:[\w-]+\s+){0,2}$"
+)
+_NOT_HIRED_AFTER = re.compile(r"s?\s+(?:tools?|platforms?|experience|products?|apis?|sdks?)\b")
 _PRODUCT_ADJ_AFTER = re.compile(
     r"[\s-](?:powered|driven|enabled|native|infused|assisted|backed|centric)\b"
+)
+_PRODUCT_VERB_BEFORE = re.compile(
+    r"\b(?:our|its|their|bring|brings|bringing|deliver|delivers|offer|offers|provide|provides|"
+    r"sell|sells|the company's)\s+(?:[\w-]+\s+){0,2}$"
 )
 _OWNER_BEFORE = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
 # "Stack: Java, Kafka" mid-line, "Front End: React.js - ..." (another role's stack)
@@ -721,8 +736,7 @@ class _Post:
         # role's demands)
         other_role = bool(
             header_block
-            and roles
-            and roles[0] < header_end
+            and self.header_hires_role()
             and pms
             and pms[0] > header_end
             and any(self._hires_pm(p) for p in pms)
@@ -838,6 +852,31 @@ class _Post:
         self._lines = (starts, kinds)
         return self._lines
 
+    def header_hires_role(self, first_line: bool = False) -> bool:
+        """The header (or, with `first_line`, the first line) names another role as an
+        opening ("Acme | Backend Engineers, PM"), not as a word of the company's description
+        ("Acme (developer tools) | NYC", "data platform for analysts", "a PM to work with our
+        engineers")."""
+        roles = self.cues.get(ROLE)
+        end = self.header_end
+        if first_line and end < 0:
+            end = self.ctx.find("\n")
+            end = len(self.ctx) if end < 0 else end
+        if not roles or end < 0 or roles[0] >= end:
+            return False
+        ctx = self.ctx
+        for p in roles:
+            if p >= end:
+                break
+            if ctx.count("(", 0, p) > ctx.count(")", 0, p):
+                continue  # inside brackets: "(developer tools)"
+            if _NOT_HIRED_BEFORE.search(ctx, max(0, p - 30), p) or _NOT_HIRED_AFTER.match(
+                ctx, _word_end(ctx, p)
+            ):
+                continue
+            return True
+        return False
+
     def _hires_pm(self, p: int) -> bool:
         """The PM named at `p` is an opening: a hiring word precedes it in its sentence, or it
         heads a short line (a title, an item in a list of openings)."""
@@ -858,9 +897,9 @@ class _Post:
         roles = self.cues.get(ROLE)
         multi = False
         if roles:
-            first = self.ctx.find("\n")
-            first = len(self.ctx) if first < 0 else first
-            multi = roles[0] < first or any(k & _ROLE_TITLE for k in self.lines()[1])
+            multi = self.header_hires_role(first_line=True) or any(
+                k & _ROLE_TITLE for k in self.lines()[1]
+            )
             if not multi:
                 pms = self.cues.get(PM, [])
                 for kind in (HIRE, GENERIC):
@@ -911,8 +950,9 @@ class _Post:
     def in_url(self, start: int) -> bool:
         """The hit is inside a link or e-mail address (its whitespace-delimited token)."""
         ctx = self.ctx
-        a = max(ctx.rfind(" ", 0, start), ctx.rfind("\n", 0, start)) + 1
-        b = _NON_SPACE.match(ctx, start).end()
+        lo = max(0, start - 100)  # tokens longer than 100 characters are looked at in part
+        a = max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start), lo - 1) + 1
+        b = _NON_SPACE.match(ctx, start, start + 100).end()
         return bool(_URL_TOKEN.search(ctx, a, b))
 
     def demand_from(self, start: int, end: int) -> int:
@@ -1092,11 +1132,22 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         s_end = bounds[i] if i < len(bounds) else len(ctx)
         listed = post._departments.get(s_start)
         if listed is None:
-            listed = post._departments[s_start] = _is_department_list(ctx[s_start:s_end])
+            # a list of departments *being hired for*: a hiring word in this sentence or just
+            # before it, and the list does not speak to the candidate ("Partner with
+            # engineering, design, sales and support" is a demand)
+            prev = max(0, s_start - 150)
+            listed = post._departments[s_start] = (
+                post.cue(HIRE | WEAK | GENERIC, prev, s_end)
+                and not post.cue(STRONG, s_start, s_end)
+                and not _WITH_BEFORE_LIST.search(ctx, s_start, start)
+                and _is_department_list(ctx[s_start:s_end])
+            )
         if listed:
             return False  # "hiring in product management, engineering, technical writing"
-    if _PRODUCT_ADJ_AFTER.match(ctx, end):
-        return False  # "AI-powered sleep diagnosis", "ML-driven pricing": the product
+    if _PRODUCT_ADJ_AFTER.match(ctx, end) and _PRODUCT_VERB_BEFORE.search(
+        ctx, max(s_start, start - 30), start
+    ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
+        return False
     owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     if owner and _PRODUCT_AFTER.match(ctx, end):
         return False  # "our risk analytics platform": the company's product

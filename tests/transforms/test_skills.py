@@ -171,6 +171,33 @@ def test_other_role_block(toy):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # role words that describe the company, not openings
+        ("Acme (developer tools) | San Francisco\nWe are looking for a Product Manager.\n"
+         "You know SQL and run A/B tests.", [("sql", "SQL"), ("ab_testing", "A/B tests")]),
+        ("Acme | Data platform for analysts | NYC\nWe're hiring a PM. You own the roadmap.",
+         [("roadmap", "roadmap")]),
+        ("We're hiring a Product Manager to work with our engineers.\nYou know Java.",
+         [("java", "Java")]),
+        # colleagues listed as departments: a demand, not a list of openings
+        ("Partner with engineering, design, marketing and sales on UX and OKRs.",
+         [("ux", "UX"), ("okrs", "OKRs")]),
+        # a former role of the candidate is not another role's block
+        ("Senior Product Manager\nAs a former software engineer, you talk to the team.\n"
+         "Requirements\n- Own the roadmap", [("roadmap", "roadmap")]),
+        # IT is not "it": "and it helps" is not a clause about the company
+        ("You know IT systems, and it helps to know SQL.", [("sql", "SQL")]),
+        # an expert is the candidate, not another role
+        ("You are a SQL or Java expert.", [("sql", "SQL"), ("java", "Java")]),
+        ("Experience with SQL is a big advantage.", [("sql", "SQL")]),
+    ],
+)  # fmt: skip
+def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
+    assert found(toy, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a post hiring engineers too: a stack outside the PM's own block is theirs
         ("Acme | Backend Engineers, Product Manager | NYC\nYou know Java and own the roadmap.",
          [("roadmap", "roadmap")]),
@@ -188,7 +215,8 @@ def test_other_role_block(toy):
         ("We run OKRs, and you should know SQL.", [("sql", "SQL")]),
         ("If you are new to us, we are a startup and we sell A/B testing to shops.", []),
         ("You know SQL, and we value curiosity.", [("sql", "SQL"), ("curiosity", "curiosity")]),
-        ("You ship SQL-powered dashboards.", [("dashboards", "dashboards")]),
+        ("You bring SQL-powered dashboards to banks.", [("dashboards", "dashboards")]),
+        ("Experience shipping SQL-powered products.", [("sql", "SQL")]),
         ("We are a team that values curiosity.", []),  # the company's culture
         ("Banks rely on our risk dashboards platform. You know SQL.", [("sql", "SQL")]),
         # a paragraph addressed to another role is that role's block
