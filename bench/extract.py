@@ -42,20 +42,25 @@ from warehouse.seeds import load_taxonomy
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def read_hn(hn_dir: Path) -> list[str]:
-    """Raw HTML of every HN post in the archive (2026 runs deduplicated by id)."""
-    texts: list[str] = []
+def hn_items(hn_dir: Path) -> list[tuple[str, str | None]]:
+    """(raw HTML, author) of every HN post in the archive (2026 runs deduplicated by id)."""
+    items: list[tuple[str, str | None]] = []
     for path in sorted((hn_dir / "2013-2018").glob("*.json.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as f:
-            texts.extend(item.get("full_html") or "" for item in json.load(f))
+            items.extend((r.get("full_html") or "", r.get("user")) for r in json.load(f))
     seen: set = set()
     for path in sorted((hn_dir / "2026").glob("*.json.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             for job in json.load(f).get("jobs", []):
                 if job.get("id") not in seen:
                     seen.add(job.get("id"))
-                    texts.append(job.get("text") or "")
-    return texts
+                    items.append((job.get("text") or "", job.get("by")))
+    return items
+
+
+def read_hn(hn_dir: Path) -> list[str]:
+    """Raw HTML of every HN post in the archive (2026 runs deduplicated by id)."""
+    return [text for text, _ in hn_items(hn_dir)]
 
 
 def lightcast_automaton(path: Path) -> ahocorasick.Automaton:

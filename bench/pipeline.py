@@ -48,6 +48,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.extract import hn_items  # noqa: E402
 from flows.ingest import BATCH_ROWS, normalize_partition, split_versions  # noqa: E402
 from flows.skills import BATCH as EXTRACT_BATCH  # noqa: E402
 from flows.skills import prepare  # noqa: E402
@@ -93,19 +94,8 @@ class PeakMemory:
 
 # -- corpus ------------------------------------------------------------------------------------
 def archive_items(hn_dir: Path) -> list[tuple[str, str | None]]:
-    """(HTML text, author) of every HN post in the archive (2026 runs deduplicated by id)."""
-    items: list[tuple[str, str | None]] = []
-    for path in sorted((hn_dir / "2013-2018").glob("*.json.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            items.extend((r.get("full_html") or "", r.get("user")) for r in json.load(f))
-    seen: set = set()
-    for path in sorted((hn_dir / "2026").glob("*.json.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for job in json.load(f).get("jobs", []):
-                if job.get("id") not in seen:
-                    seen.add(job.get("id"))
-                    items.append((job.get("text") or "", job.get("by")))
-    return [(text, by) for text, by in items if text.strip()]
+    """(HTML text, author) of every non-empty HN post in the archive."""
+    return [(text, by) for text, by in hn_items(hn_dir) if text.strip()]
 
 
 def months(first: date = date(2013, 8, 1), last: date = date(2026, 5, 1)) -> list[date]:
@@ -261,25 +251,22 @@ def extract(pool: ProcessPoolExecutor, db_path: Path, ahead: int) -> dict:
             read.append(frame)
             return frame
 
-        frames = (texts(b) for b in batches)
+        def store_oldest() -> None:
+            nonlocal cpu, load_s, n_mentions
+            mentions, c = pending.popleft().result()
+            cpu += c
+            t = time.perf_counter()
+            n_mentions += ws.replace_mentions(wh, read.popleft(), mentions, taxonomy.version)
+            load_s += time.perf_counter() - t
+            say(f"  extract: {n_mentions:,} mentions stored, {time.perf_counter() - t0:.0f} s")
+
         pending: deque[Future] = deque()
-        for frame in frames:
+        for frame in (texts(b) for b in batches):
             pending.append(pool.submit(extract_frame, frame))
-            if len(pending) < ahead:
-                continue
-            mentions, c = pending.popleft().result()
-            cpu += c
-            t = time.perf_counter()
-            n_mentions += ws.replace_mentions(wh, read.popleft(), mentions, taxonomy.version)
-            load_s += time.perf_counter() - t
-            say(f"  extract: {n_mentions:,} mentions stored, {time.perf_counter() - t0:.0f} s")
+            if len(pending) >= ahead:
+                store_oldest()
         while pending:
-            mentions, c = pending.popleft().result()
-            cpu += c
-            t = time.perf_counter()
-            n_mentions += ws.replace_mentions(wh, read.popleft(), mentions, taxonomy.version)
-            load_s += time.perf_counter() - t
-            say(f"  extract: {n_mentions:,} mentions stored, {time.perf_counter() - t0:.0f} s")
+            store_oldest()
         n_read = len(ids)
         t = time.perf_counter()
     commit_s = time.perf_counter() - t
