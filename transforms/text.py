@@ -87,21 +87,12 @@ def unescape(values: pl.Series) -> pl.Series:
 
 def nfc(values: pl.Series) -> pl.Series:
     """NFC-normalized rows; only non-ASCII rows that are not NFC already are normalized."""
-    non_ascii = values.str.len_bytes() != values.str.len_chars()
-    idx = non_ascii.fill_null(False).arg_true()
-    if idx.len() == 0:
-        return values
-    texts = values.gather(idx).to_list()
-    todo = pl.Series(
-        [i for i, t in zip(idx.to_list(), texts, strict=True) if not _is_nfc(t)], dtype=pl.UInt32
-    )
-    if todo.len() == 0:
-        return values
-    return values.clone().scatter(todo, values.gather(todo).str.normalize("NFC"))
+    return _where(values, values.str.len_bytes() != values.str.len_chars(), _nfc_non_ascii)
 
 
-def _is_nfc(text: str) -> bool:
-    return unicodedata.is_normalized("NFC", text)
+def _nfc_non_ascii(values: pl.Series) -> pl.Series:
+    not_nfc = pl.Series([not unicodedata.is_normalized("NFC", t) for t in values.to_list()])
+    return _where(values, not_nfc, lambda rows: rows.str.normalize("NFC"))
 
 
 def _clean_unicode(values: pl.Series) -> pl.Series:
