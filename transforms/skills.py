@@ -29,9 +29,10 @@ How a posting is read
    - other roles are not the PM's demands: a hit followed or preceded by a role noun ("UX
      designers", "Java and C++ developers", "engineers influence decisions"), a sentence
      hiring other roles first ("looking for engineers (Java, Go) and a PM"), the block under
-     another role's title line ("Senior Backend Engineer:") or addressed to it ("As a backend
-     engineer, you ..."), the body of a post whose header names only other roles and that
-     hires a PM further down, a line that is mostly a job link;
+     another role's title line ("Senior Backend Engineer:") or, in a post that names a PM,
+     addressed to it ("As a backend engineer, you ...", also from mid-line), the body of a
+     post whose header names only other roles and that hires a PM further down, a line that
+     is mostly a job link;
    - in a post that hires other roles too (its first line or a title line names them), a
      technical skill counts only in the PM's own block or after a PM named earlier in its
      sentence: engineers' stacks are theirs ("Product managers with a technical background"
@@ -519,6 +520,9 @@ _ROLE_SUBJECT = re.compile(
 )
 _ADDRESSING_RX = r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
 _ADDRESSING = re.compile(_ADDRESSING_RX)
+_MID_ADDRESSING = re.compile(
+    r"[.!?]\s+(?=(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+)"
+)
 _ADDRESSED_ROLE = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
@@ -813,9 +817,10 @@ class _Post:
                 if role_run >= 2:
                     other_role = pm_block = False  # the list of openings owns nothing after it
                 role_run = 0
-            if title is None and pos > header_end and (lead := _ADDRESSING.match(line)):
-                # "As a member of our engineering team, you'll ..." opens that role's block,
-                # "As a Product Manager, you'll ..." the PM's
+            if pms and title is None and pos > header_end and (lead := _ADDRESSING.match(line)):
+                # in a post that names a PM: "As a member of our engineering team, you'll ..."
+                # opens that role's block, "As a Product Manager, you'll ..." the PM's (in any
+                # other post the addressed role is the posting's own)
                 addressed = _ADDRESSED_ROLE.match(line)
                 limit = pos + (addressed.end() if addressed else lead.end() + 40)
                 if pms and _any_in(pms, pos, limit):
@@ -836,6 +841,24 @@ class _Post:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
             starts.append(pos)
             kinds.append(kind)
+            if pms and title is None and pos > header_end:
+                # the same mid-line: "Acme seeks a PM and an engineer. As a member of our
+                # engineering team, you'll ..." opens the engineer's block from that sentence
+                for mid in _MID_ADDRESSING.finditer(line):
+                    at = mid.end()
+                    addressed = _ADDRESSED_ROLE.match(line, at)
+                    limit = addressed.end() if addressed else at + 40
+                    if _any_in(pms, pos + at, pos + limit):
+                        other_role, pm_block = False, True
+                    elif addressed:
+                        other_role, pm_block = True, False
+                    else:
+                        continue
+                    starts.append(pos + at)
+                    kinds.append(
+                        (kind & ~(_OTHER_ROLE | _PM_BLOCK))
+                        | (_OTHER_ROLE if other_role else _PM_BLOCK)
+                    )
             pos += len(line) + 1
         # a short line that is mostly a link ("- Android Developer: http://...")
         ctx = self.ctx

@@ -224,6 +224,14 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          "\nYou know SQL.\nProduct Manager:\nYou know SQL.", [("sql", "SQL")]),
         ("Openings:\n- As a backend engineer, you know SQL.\n- As a PM, you own OKRs.",
          [("okrs", "OKRs")]),
+        # ... also when the paragraph turns to that role mid-line
+        ("Acme seeks a PM and an engineer. As a member of our engineering team, you ship code. "
+         "You know SQL.\nYou know Java.\nProduct Manager:\nYou own OKRs.", [("okrs", "OKRs")]),
+        ("Acme seeks a PM. As a PM, you know SQL.", [("sql", "SQL")]),
+        # a post that names no PM: the role it addresses is its own
+        ("Acme | Backend Engineer | NYC\nAs a backend engineer, you ship code.\nYou know SQL.",
+         [("sql", "SQL")]),
+        ("We ship fast. As a backend engineer, you ship code. You know SQL.", [("sql", "SQL")]),
         ("Acme | Openings: Backend Engineer, Product Manager | NYC\n"
          "• Backend Engineer ($150k): Java, Go.\n"
          "• Product Manager ($150k): Business-minded ex-engineer with SQL and Java skills.",
