@@ -1,5 +1,6 @@
 """Skill mentions: word boundaries, plurals, acronyms, offsets, context rules, categories."""
 
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -14,7 +15,7 @@ from transforms.skills import (
     skill_mentions,
     taxonomy_frame,
 )
-from warehouse.seeds import load_taxonomy
+from warehouse.seeds import EXTRACTOR, load_taxonomy
 
 TOY = Path(__file__).with_name("skills_toy")
 
@@ -348,6 +349,18 @@ def test_version_changes_with_content(tmp_path, toy):
     with (tmp_path / "skill_aliases.csv").open("a") as f:
         f.write("sql,structured query language,word\n")
     assert load_taxonomy(tmp_path).version != toy.version
+
+
+def test_version_covers_the_extractor_code(toy):
+    # a change to the context rules must rebuild stored mentions like a taxonomy edit does
+    digest = hashlib.sha256()
+    for path in (TOY / "skills.csv", TOY / "skill_aliases.csv", EXTRACTOR):
+        digest.update(path.read_bytes())
+    assert EXTRACTOR.name == "skills.py" and EXTRACTOR.parent.name == "transforms"
+    assert (
+        toy.version
+        == f"{(TOY / 'skills_version.txt').read_text().strip()}+{digest.hexdigest()[:10]}"
+    )
 
 
 def test_shipped_taxonomy_is_consistent():

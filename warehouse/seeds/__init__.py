@@ -9,7 +9,8 @@ The skills taxonomy is three files beside this module:
   (case-insensitive, plurals too; the default), `exact` (case-insensitive, as written) or
   `case` (case-sensitive, as written, for acronyms that are also words);
 - `skills_version.txt`: the human version string. The effective version is that string plus
-  a short hash of the two CSV files, so any edit forces a rebuild of stored mentions.
+  a short hash of the two CSV files and of the extractor's code (`transforms/skills.py`), so
+  any edit to the taxonomy or to the context rules forces a rebuild of stored mentions.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import polars as pl
 
+import transforms.skills
 from transforms.skills import Taxonomy, validate_taxonomy
 
 SEEDS = Path(__file__).resolve().parent
+EXTRACTOR = Path(transforms.skills.__file__)  # its rules decide the stored mentions too
 SKILL_COLUMNS = {
     "skill_id": pl.String,
     "name": pl.String,
@@ -50,7 +53,7 @@ def load_taxonomy(
     ).with_columns(pl.col("match").fill_null("word"))
     validate_taxonomy(skills, aliases)
     digest = hashlib.sha256()
-    for path in (skills_path, *alias_paths):
+    for path in (skills_path, *alias_paths, EXTRACTOR):
         digest.update(path.read_bytes())
     version_file = root / "skills_version.txt"
     base = version_file.read_text().strip() if version_file.exists() else "0"
