@@ -25,6 +25,11 @@ def toy() -> Taxonomy:
     return load_taxonomy(TOY)
 
 
+@pytest.fixture(scope="module")
+def shipped() -> Taxonomy:
+    return load_taxonomy()
+
+
 def found(taxonomy: Taxonomy, text: str) -> list[tuple[str, str]]:
     """(skill_id, matched_text) of each demand found in `text`."""
     frame = pl.DataFrame({"posting_id": ["p1"], "description_text": [text]})
@@ -376,3 +381,43 @@ def test_shipped_taxonomy_is_consistent():
     ids = skills["esco_id"].drop_nulls()
     assert ids.len() > 50
     assert ids.str.contains(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").all()
+
+
+# what GUIDE.md puts in each headline category, said plainly as a demand: the shipped
+# taxonomy must find each one
+GUIDE_PROBES = {
+    "data_analysis": ["You make data-driven decisions.", "Strong quantitative skills.",
+                      "You define metrics and KPIs.", "You write SQL queries."],
+    "market_research": ["You do customer discovery.", "You run user interviews.",
+                        "You do competitive analysis.", "You size markets."],
+    "roadmap_prioritization": ["You groom the backlog.", "You write user stories.",
+                               "You own the roadmap.", "You define OKRs."],
+    "ux_ui_design": ["You draw wireframes.", "You use Figma.", "You care about usability.",
+                     "You practice design thinking."],
+    "technical_knowledge": ["You have a CS degree.", "You can discuss trade-offs with engineers.",
+                            "You understand APIs.", "You know machine learning."],
+    "agile": ["You run sprints.", "You use Jira.", "You deliver iteratively.", "You know Scrum."],
+    "ab_testing": ["You run experiments.", "You do hypothesis testing.", "You run A/B tests."],
+    "interpersonal": ["You build relationships.", "You manage stakeholders.",
+                      "You mentor juniors.", "You work cross-functionally."],
+    "communication_storytelling": ["You present to executives.", "You evangelize the product.",
+                                   "You articulate the vision.", "You write well."],
+    "creative_thinking": ["You think outside the box.", "You are curious.",
+                          "You love ideation.", "You drive innovation."],
+    "empathy": ["You are customer obsessed.", "You are user-centric.",
+                "You have a passion for users.", "You understand user needs."],
+    "influence_without_authority": ["You influence without authority.", "You build consensus.",
+                                    "You drive alignment.", "You get buy-in."],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("category", HEADLINE_CATEGORIES)
+def test_shipped_taxonomy_finds_what_the_guide_lists(shipped, category):
+    frame = pl.DataFrame(
+        {"posting_id": GUIDE_PROBES[category], "description_text": GUIDE_PROBES[category]}
+    )
+    found_in = posting_categories(skill_mentions(frame, shipped)).explode("categories")
+    missed = set(GUIDE_PROBES[category]) - set(
+        found_in.filter(pl.col("categories") == category)["posting_id"]
+    )
+    assert not missed
