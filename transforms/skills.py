@@ -911,8 +911,9 @@ class _Post:
         """The posting hires other roles besides the PM: its first line names a non-PM role
         ("Acme | Backend Engineers, Product Manager"), a line is another role's title ("*
         Senior Backend Engineer"), or a hiring phrase names another role first ("openings: iOS
-        Engineer, ..."). A second HN header in the same comment is a second posting: it does
-        not make the first one shared."""
+        Engineer, ..."), or a hiring sentence, or the one after it, lists departments ("hiring
+        in product, engineering, design and sales"). A second HN header in the same comment is
+        a second posting: it does not make the first one shared."""
         if self._multi_role is not None:
             return self._multi_role
         roles = self.cues.get(ROLE)
@@ -934,6 +935,19 @@ class _Post:
                             multi = True
                             break
                     if multi:
+                        break
+        if not multi:
+            # "Acme is hiring in NYC. Product management, engineering, design and sales."
+            ctx = self.ctx
+            for p in self.cues.get(HIRE, ()):
+                start, end = self.sentence(p)
+                if _is_department_list(ctx[start:end]):
+                    multi = True
+                    break
+                if end < len(ctx):
+                    after = self.sentence(end)
+                    if _is_department_list(ctx[after[0] : after[1]]):
+                        multi = True
                         break
         self._multi_role = multi
         return multi

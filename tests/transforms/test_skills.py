@@ -216,6 +216,11 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          "Product Managers, Data Engineers (Java) and more.", []),
         # a hiring phrase that names engineers first makes the post a shared one
         ("Current openings - iOS Engineer and a Product Owner. You know Java.", []),
+        # ... and so does a hiring sentence (or the one after it) listing departments
+        ("Acme is hiring in NYC. Product management, engineering, design, and sales.\n"
+         "Help push forward the state of the art for Java.", []),
+        ("Acme is hiring a Product Manager in NYC.\nHelp push forward the state of Java.",
+         [("java", "Java")]),
         # about the company: only what follows a word to the candidate is a demand
         ("We build dashboards and need someone fluent in SQL.", [("sql", "SQL")]),
         ("We run OKRs, and you should know SQL.", [("sql", "SQL")]),
