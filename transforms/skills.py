@@ -508,7 +508,7 @@ _THIRD_PERSON = re.compile(
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
     r"delivers|connects|brings|gives|lets|allows|aims|exists|operates|serves|sells|runs|"
     r"combines|automates|simplifies|transforms|supports|handles|specializes|focuses|"
-    r"believes|believe|works|partners|empowers|applies|analyzes|analyses)\b"
+    r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives)\b"
 )
 _ROLE_OR_TEAM_RX = (
     CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
@@ -548,8 +548,8 @@ _ROLE_TITLE_LINE = re.compile(
 )
 _ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
 _NOT_A_PERSON = re.compile(
-    r"(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?(?:ways?|feedback|"
-    r"opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
+    r"\s+to\s|(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?"
+    r"(?:ways?|feedback|opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _WHOLE_LINE = re.compile(r".*")
@@ -577,6 +577,11 @@ _PRODUCT_AFTER = re.compile(
 # a role word that describes the company or product rather than an opening
 _NOT_HIRED_BEFORE = re.compile(
     r"\b(?:for|with|our|to|help|helps|by|of|from|like)\s+(?:[\w-]+\s+){0,2}$"
+)
+# between a hiring verb and a role: the one hired is someone else ("looking for someone to
+# work with our engineers", "seeking a PM who ...")
+_HIRED_IS_OTHER = re.compile(
+    r"\b(?:who|that|to|with|someone|somebody|person|individuals?|candidates?|folks|you)\b"
 )
 _NOT_HIRED_AFTER = re.compile(r"s?\s+(?:tools?|platforms?|experience|products?|apis?|sdks?)\b")
 _PRODUCT_ADJ_AFTER = re.compile(
@@ -1019,12 +1024,13 @@ class _Post:
                 verdict = strong[i]
             weak = self.cues.get(WEAK, [])
             i = bisect_left(weak, start)
-            if (
-                i < len(weak)
-                and weak[i] < min(end, verdict)
-                and not _NOT_A_PERSON.match(ctx, _word_end(ctx, weak[i]))
-            ):
-                verdict = weak[i] + 1
+            while i < len(weak) and weak[i] < min(end, verdict):
+                # a hiring verb that hires a person ("seeking to hire a PM", not "seeks to
+                # empower teams" or "seeking feedback")
+                if not _NOT_A_PERSON.match(ctx, _word_end(ctx, weak[i])):
+                    verdict = weak[i] + 1
+                    break
+                i += 1
         else:
             verdict = _ALL  # speaks to the candidate, a bullet, a requirement without subject
         self._verdict[start] = verdict
@@ -1045,7 +1051,11 @@ class _Post:
             for kind in (PM, ROLE, GENERIC)
             if (p := self.cues.get(kind)) and (j := bisect_left(p, after)) < len(p) and p[j] < limit
         ]
-        return bool(first) and min(first)[1] != PM
+        if not first:
+            return False
+        at, kind = min(first)
+        # "looking for someone to work with our engineers": the role is not the one hired
+        return kind != PM and not _HIRED_IS_OTHER.search(self.ctx, after, at)
 
 
 def _word_end(text: str, pos: int) -> int:

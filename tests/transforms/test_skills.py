@@ -221,6 +221,13 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          "Help push forward the state of the art for Java.", []),
         ("Acme is hiring a Product Manager in NYC.\nHelp push forward the state of Java.",
          [("java", "Java")]),
+        # the role after a hiring verb is hired only when nothing else is ("someone", "who")
+        ("Acme | Product Manager | NYC\nWe are looking for someone to use SQL with our "
+         "engineers.", [("sql", "SQL")]),
+        ("Acme | Product Manager | NYC\nWe are looking for engineers who know SQL.", []),
+        # "seeks to" is the company's aim, "seeking to hire" still hires
+        ("Acme seeks to empower teams with A/B testing.", []),
+        ("Acme is seeking to hire a PM with SQL.", [("sql", "SQL")]),
         # about the company: only what follows a word to the candidate is a demand
         ("We build dashboards and need someone fluent in SQL.", [("sql", "SQL")]),
         ("We run OKRs, and you should know SQL.", [("sql", "SQL")]),
