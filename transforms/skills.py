@@ -1054,8 +1054,13 @@ class _Post:
         if not first:
             return False
         at, kind = min(first)
-        # "looking for someone to work with our engineers": the role is not the one hired
-        return kind != PM and not _HIRED_IS_OTHER.search(self.ctx, after, at)
+        # "looking for someone to work with our engineers": the role is not the one hired;
+        # "looking for talented people with SQL": the candidates themselves
+        return (
+            kind != PM
+            and not (kind == GENERIC and self.ctx.startswith(("people", "talent"), at))
+            and not _HIRED_IS_OTHER.search(self.ctx, after, at)
+        )
 
 
 def _word_end(text: str, pos: int) -> int:

@@ -225,6 +225,8 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme | Product Manager | NYC\nWe are looking for someone to use SQL with our "
          "engineers.", [("sql", "SQL")]),
         ("Acme | Product Manager | NYC\nWe are looking for engineers who know SQL.", []),
+        ("Acme | Product Manager | NYC\nWe are looking for talented people with SQL skills.",
+         [("sql", "SQL")]),
         # "seeks to" is the company's aim, "seeking to hire" still hires
         ("Acme seeks to empower teams with A/B testing.", []),
         ("Acme is seeking to hire a PM with SQL.", [("sql", "SQL")]),
