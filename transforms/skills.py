@@ -29,10 +29,11 @@ How a posting is read
    - other roles are not the PM's demands: a hit followed or preceded by a role noun ("UX
      designers", "Java and C++ developers", "engineers influence decisions"), a sentence
      hiring other roles first ("looking for engineers (Java, Go) and a PM"), the block under
-     another role's title line ("Senior Backend Engineer:") or, in a post that names a PM,
-     addressed to it ("As a backend engineer, you ...", also from mid-line), the body of a
-     post whose header names only other roles and that hires a PM further down, a line that
-     is mostly a job link;
+     another role's title line ("Senior Backend Engineer:"), a line that is mostly a job link;
+     and in a post that hires a PM: the block addressed to another role ("As a backend
+     engineer, you ...", also from mid-line) or opened by hiring only other roles ("We're
+     hiring our first Data Analyst."), the body of a post whose header names only other
+     roles (in any other post the role a paragraph addresses is the posting's own);
    - in a post that hires other roles too (its first line or a title line names them), a
      technical skill counts only in the PM's own block or after a PM named earlier in its
      sentence: engineers' stacks are theirs ("Product managers with a technical background"
@@ -741,12 +742,13 @@ class _Post:
         # ("Acme | VP Engineering | NYC", then "Also hiring PMs"), is that role's posting until
         # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
         # role's demands)
+        # the rules that read a block as another role's apply to posts that hire a PM: in any
+        # other post the role a paragraph hires or addresses is the posting's own
+        hires_pm = bool(pms) and (
+            self.header_hires_role(kind=PM) or any(self._hires_pm(p) for p in pms)
+        )
         other_role = bool(
-            header_block
-            and self.header_hires_role()
-            and pms
-            and pms[0] > header_end
-            and any(self._hires_pm(p) for p in pms)
+            header_block and self.header_hires_role() and hires_pm and pms[0] > header_end
         )
         for line in self.ctx.split("\n"):
             kind = 0
@@ -822,16 +824,38 @@ class _Post:
                 if role_run >= 2:
                     other_role = pm_block = False  # the list of openings owns nothing after it
                 role_run = 0
-            if pms and title is None and pos > header_end and (lead := _ADDRESSING.match(line)):
-                # in a post that names a PM: "As a member of our engineering team, you'll ..."
-                # opens that role's block, "As a Product Manager, you'll ..." the PM's (in any
-                # other post the addressed role is the posting's own)
+            if (
+                hires_pm
+                and title is None
+                and pos > header_end
+                and (lead := _ADDRESSING.match(line))
+            ):
+                # "As a member of our engineering team, you'll ..." opens that role's block,
+                # "As a Product Manager, you'll ..." the PM's
                 addressed = _ADDRESSED_ROLE.match(line)
                 limit = pos + (addressed.end() if addressed else lead.end() + 40)
                 if pms and _any_in(pms, pos, limit):
                     other_role, pm_block = False, True
                 elif addressed:
                     other_role, pm_block = True, False
+            if (
+                hires_pm
+                and title is None
+                and pos > header_end
+                and n
+                and (hires := self.cues.get(HIRE))
+                and _any_in(hires, pos, pos + len(line))
+            ):
+                # a paragraph that opens by hiring only other roles is theirs until the PM's
+                # block ("4) We're hiring our first Data Analyst. ... SQL and Excel ..."); one
+                # that opens by hiring the PM ends such a block
+                end = self.sentence(pos + len(line) - len(line.lstrip()))[1]
+                if not self.cue(NOT_DEMAND, pos, end):  # an aside: "(Also hiring X)"
+                    hired = self._hired(pos, end)
+                    if hired == PM:
+                        other_role = False
+                    elif hired == ROLE and not _any_in(pms, pos, end):
+                        other_role, pm_block = True, False
             if other_role:
                 kind |= _OTHER_ROLE
             elif pm_block:
@@ -846,7 +870,7 @@ class _Post:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
             starts.append(pos)
             kinds.append(kind)
-            if pms and title is None and pos > header_end:
+            if hires_pm and title is None and pos > header_end:
                 # the same mid-line: "Acme seeks a PM and an engineer. As a member of our
                 # engineering team, you'll ..." opens the engineer's block from that sentence
                 for mid in _MID_ADDRESSING.finditer(line):
@@ -878,12 +902,12 @@ class _Post:
         self._lines = (starts, kinds)
         return self._lines
 
-    def header_hires_role(self, first_line: bool = False) -> bool:
-        """The header (or, with `first_line`, the first line) names another role as an
-        opening ("Acme | Backend Engineers, PM"), not as a word of the company's description
-        ("Acme (developer tools) | NYC", "data platform for analysts", "a PM to work with our
-        engineers")."""
-        roles = self.cues.get(ROLE)
+    def header_hires_role(self, first_line: bool = False, kind: int = ROLE) -> bool:
+        """The header (or, with `first_line`, the first line) names another role (or, with
+        `kind=PM`, a PM) as an opening ("Acme | Backend Engineers, PM"), not as a word of the
+        company's description ("Acme (developer tools) | NYC", "data platform for analysts",
+        "a PM to work with our engineers")."""
+        roles = self.cues.get(kind)
         end = self.header_end
         if first_line and end < 0:
             end = self.ctx.find("\n")
@@ -1038,12 +1062,17 @@ class _Post:
 
     def _hires_other_roles(self, start: int, end: int) -> bool:
         """The first role named after a hiring verb is not a PM ("looking for engineers")."""
+        return self._hired(start, end) not in (0, PM)
+
+    def _hired(self, start: int, end: int) -> int:
+        """Kind (PM, ROLE or GENERIC) of the first role named after the first hiring verb in
+        [start, end); 0 when there is none or someone else is hired."""
         hires = self.cues.get(HIRE)
         if not hires:
-            return False
+            return 0
         i = bisect_left(hires, start)
         if i == len(hires) or hires[i] >= end:
-            return False
+            return 0
         after = hires[i] + 2
         limit = min(end, after + 80)
         first = [
@@ -1052,15 +1081,17 @@ class _Post:
             if (p := self.cues.get(kind)) and (j := bisect_left(p, after)) < len(p) and p[j] < limit
         ]
         if not first:
-            return False
+            return 0
         at, kind = min(first)
         # "looking for someone to work with our engineers": the role is not the one hired;
         # "looking for talented people with SQL": the candidates themselves
-        return (
-            kind != PM
-            and not (kind == GENERIC and self.ctx.startswith(("people", "talent"), at))
-            and not _HIRED_IS_OTHER.search(self.ctx, after, at)
-        )
+        if kind == PM:
+            return PM
+        if (kind == GENERIC and self.ctx.startswith(("people", "talent"), at)) or (
+            _HIRED_IS_OTHER.search(self.ctx, after, at)
+        ):
+            return 0
+        return kind
 
 
 def _word_end(text: str, pos: int) -> int:

@@ -248,6 +248,14 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme seeks a PM and an engineer. As a member of our engineering team, you ship code. "
          "You know SQL.\nYou know Java.\nProduct Manager:\nYou own OKRs.", [("okrs", "OKRs")]),
         ("Acme seeks a PM. As a PM, you know SQL.", [("sql", "SQL")]),
+        # a paragraph opening by hiring only another role is that role's, until one hiring
+        # the PM
+        ("Acme | Product Manager, Data Analyst | NYC\nThe PM owns the roadmap.\n"
+         "We are hiring our first Data Analyst. The ideal candidate knows SQL.\n"
+         "We are hiring a PM too. You know OKRs.", [("roadmap", "roadmap"), ("okrs", "OKRs")]),
+        # an engineer's posting that names PMs as colleagues: the engineer is its own role
+        ("Acme | Front-End Developer | NYC\nAs a front-end developer you take requirements "
+         "from the Product Lead.\nYou know SQL.", [("sql", "SQL")]),
         # a post that names no PM: the role it addresses is its own
         ("Acme | Backend Engineer | NYC\nAs a backend engineer, you ship code.\nYou know SQL.",
          [("sql", "SQL")]),
