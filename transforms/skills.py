@@ -38,9 +38,9 @@ How a posting is read
      technical skill counts only in the PM's own block or after a PM named earlier in its
      sentence: engineers' stacks are theirs ("Product managers with a technical background"
      still counts);
-   - negated hits ("we aren't focused on KPIs", "SQL is not required") and hits inside
-     links are dropped; so are lists introduced by a non-demand line ("We offer:",
-     "Interview process:").
+   - negated hits ("we aren't focused on KPIs", "SQL is not required"), hits inside links
+     and hits inside the company's name ("Acme AI | Product Manager") are dropped; so are
+     lists introduced by a non-demand line ("We offer:", "Interview process:").
 4. `posting_categories` is the set of headline categories among a posting's demands.
 """
 
@@ -1019,6 +1019,22 @@ class _Post:
         b = _NON_SPACE.match(ctx, start, start + 100).end()
         return bool(_URL_TOKEN.search(ctx, a, b))
 
+    def in_company_name(self, start: int, end: int) -> bool:
+        """The hit is part of the company's name as the header gives it ("At Acme AI, you
+        ...", "Optimizely seeks ...")."""
+        company = self.company
+        if not company or self.header_end < 0:
+            return False
+        ctx = self.ctx
+        i = ctx.find(company, max(0, end - len(company)), start + len(company))
+        if not 0 <= i <= start:
+            return False
+        # only when the next header field names the opening, so the first one is surely the
+        # company ("Looker | Senior Engineer", not "Ruby | Droplet" or "Senior Full Stack | Alpha")
+        bar = ctx.find("|", 0, self.header_end)
+        after = ctx.find("|", bar + 1, self.header_end)
+        return self.cue(ROLE | PM, bar, self.header_end if after < 0 else after)
+
     def demand_from(self, start: int, end: int) -> int:
         """Mentions in this sentence at or after the returned offset are demands."""
         cached = self._verdict.get(start)
@@ -1203,7 +1219,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             and _ROLE_BEFORE.search(ctx, max(0, start - 40), start)
         ):
             return False  # "engineers influence decisions": another role's doing
-    if post.in_url(start):
+    if post.in_url(start) or post.in_company_name(start, end):
         return False
     if _LIST_SEP_BEFORE.search(ctx, max(s_start, start - 6), start) or _LIST_SEP_AFTER.match(
         ctx, end

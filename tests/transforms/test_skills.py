@@ -270,6 +270,10 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          [("okrs", "OKRs")]),
         ("Acme | Backend Engineer | NYC\nYou know SQL and work with product managers.",
          [("sql", "SQL")]),  # PMs as colleagues: still the engineer's own posting
+        # the company's own name is not a skill ("Acme SQL | Product Manager"), unless the
+        # header may be naming something else first ("Acme SQL | Remote")
+        ("Acme SQL | Product Manager | NYC\nAt Acme SQL, you know SQL.", [("sql", "SQL")]),
+        ("Acme SQL | Remote\nAt Acme SQL, you know SQL.", [("sql", "SQL"), ("sql", "SQL")]),
         # a PM title names its product area, not a demand
         ("Open roles:\n- Backend Engineer\n- Product Manager, Dashboards\n- Designer", []),
         # an opening's title ends the company section
