@@ -1053,7 +1053,7 @@ class _Post:
             _COMPANY_START.match(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
             or self.line_kind(start) & _COMPANY_SECTION
-            or (_THIRD_PERSON.match(ctx, s_at, end) and not self.cue(STRONG, start, end))
+            or (not self.cue(STRONG, start, end) and _THIRD_PERSON.match(ctx, s_at, end))
         ):  # ("Experience with X is a plus" reads like "Acme is ..." but speaks to the candidate)
             # about the company: only what follows a word to the candidate ("We build
             # dashboards and need someone fluent in SQL") or a hiring verb ("Acme seeks a PM
@@ -1247,9 +1247,11 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False  # "our risk analytics platform": the company's product
     clauses = post._clauses.get(s_start)
     if clauses is None:
-        clauses = post._clauses[s_start] = [
-            m.end() for m in _CLAUSE_WE.finditer(ctx, s_start, s_end)
-        ]
+        clauses = post._clauses[s_start] = (
+            [m.end() for m in _CLAUSE_WE.finditer(ctx, s_start, s_end)]
+            if ctx.find("we", s_start, s_end) >= 0 or ctx.find("they", s_start, s_end) >= 0
+            else []  # (no "we" or "they": no such clause)
+        )
     k = bisect_right(clauses, start) - 1
     if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
