@@ -31,7 +31,7 @@ def prepare(db_path: str, taxonomy: Taxonomy) -> tuple[list[str], bool]:
         if rebuild:
             with wh.transaction():
                 ws.clear_mentions(wh)
-                ws.write_taxonomy(wh, taxonomy_frame(taxonomy), taxonomy.aliases)
+                ws.write_taxonomy(wh, taxonomy_frame(taxonomy))
         ws.drop_orphans(wh)
         todo = ws.postings_to_extract(wh, taxonomy.version)
     return todo["posting_id"].to_list(), rebuild

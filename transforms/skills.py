@@ -1355,10 +1355,11 @@ def posting_categories(mentions: pl.LazyFrame | pl.DataFrame) -> pl.DataFrame:
 def taxonomy_frame(taxonomy: Taxonomy) -> pl.DataFrame:
     """The taxonomy as one frame per skill with its patterns joined (for the `skills` table).
 
-    Returns skill_id, name, type, category, esco_id, dk_group, aliases (list), taxonomy_version.
+    Returns skill_id, name, type, category, esco_id, dk_group, aliases (list), alias_matches
+    (the match mode of each alias, same order), taxonomy_version.
     """
     aliases = taxonomy.aliases.group_by("skill_id", maintain_order=True).agg(
-        aliases=pl.col("alias")
+        aliases=pl.col("alias"), alias_matches=pl.col("match").fill_null("word")
     )
     return (
         taxonomy.skills.join(aliases, on="skill_id", how="left")
@@ -1371,6 +1372,7 @@ def taxonomy_frame(taxonomy: Taxonomy) -> pl.DataFrame:
             "esco_id",
             "dk_group",
             "aliases",
+            "alias_matches",
             "taxonomy_version",
         )
     )

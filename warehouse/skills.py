@@ -30,36 +30,12 @@ def stored_taxonomy_version(wh: Warehouse) -> str | None:
     return wh.scalar("SELECT max(taxonomy_version) FROM skills")
 
 
-def write_taxonomy(wh: Warehouse, skills: pl.DataFrame, aliases: pl.DataFrame | None = None) -> int:
-    """Replace the `skills` table with `skills` (rows of one taxonomy version).
-
-    skills: the `skills` columns (`transforms.skills.taxonomy_frame`); aliases: skill_id,
-    alias, match (the taxonomy's alias rows), when given, fill `alias_matches` (the match
-    mode of each entry of `aliases`, same order) unless `skills` already has it."""
-    if aliases is not None and "alias_matches" not in skills.columns:
-        skills = skills.with_columns(alias_matches=alias_matches(skills, aliases))
+def write_taxonomy(wh: Warehouse, skills: pl.DataFrame) -> int:
+    """Replace the `skills` table with `skills` (rows of one taxonomy version, as made by
+    `transforms.skills.taxonomy_frame`)."""
     with wh.transaction():
         wh.execute("DELETE FROM skills")
         return wh.insert("skills", skills)
-
-
-def alias_matches(skills: pl.DataFrame, aliases: pl.DataFrame) -> pl.Series:
-    """The match mode of each entry of skills.aliases (same order; 'word' when the alias
-    rows do not name it). skills: skill_id, aliases (list); aliases: skill_id, alias, match."""
-    modes = {
-        (sid, alias): match or "word"
-        for sid, alias, match in aliases.select("skill_id", "alias", "match").iter_rows()
-    }
-    return pl.Series(
-        "alias_matches",
-        [
-            [modes.get((sid, a), "word") for a in (patterns or [])]
-            if patterns is not None
-            else None
-            for sid, patterns in skills.select("skill_id", "aliases").iter_rows()
-        ],
-        dtype=pl.List(pl.String),
-    )
 
 
 def clear_mentions(wh: Warehouse) -> None:
