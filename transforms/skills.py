@@ -310,7 +310,8 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "require{|s}",
         f"requirement{_S}",
         "preferred",
-        "plus",
+        "{a|big|huge|nice|major|definite|added|strong|bonus} plus",  # not "plus the data"
+        "plus {if|points}",
         "bonus",
         "ideal",
         "ideally",

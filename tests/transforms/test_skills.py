@@ -238,6 +238,8 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("You bring SQL-powered dashboards to banks.", [("dashboards", "dashboards")]),
         ("Experience shipping SQL-powered products.", [("sql", "SQL")]),
         ("We are a team that values curiosity.", []),  # the company's culture
+        ("Acme has grown into the leading SQL platform, plus the best dashboards.", []),
+        ("Acme builds dashboards. SQL is a plus.", [("sql", "SQL")]),
         ("Banks rely on our risk dashboards platform. You know SQL.", [("sql", "SQL")]),
         # a paragraph addressed to another role is that role's block
         ("Acme seeks a PM and an engineer.\nAs a member of our engineering team, you ship code."
