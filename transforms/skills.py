@@ -495,7 +495,8 @@ _NEGATED_AFTER = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
 _COMPANY_START = re.compile(
-    r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:at|here at|in|with|within|by|as|"
+    r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus|more|most)\s+)?(?:[a-z]+ly,?\s+)?"
+    r"(?:(?:at|here at|in|with|within|by|as|"
     r"since|today|now|together|currently|founded|based|for|on)\b[^,\n]{0,80}?,?\s+)?"
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their|it|it's|"
     r"its)\b"
@@ -504,7 +505,7 @@ _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
     r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
     r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
-    r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s"
+    r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s(?:\([^()\n]{1,80}\)\s+)?"
     r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
