@@ -240,7 +240,8 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("We are a team that values curiosity.", []),  # the company's culture
         ("Acme has grown into the leading SQL platform, plus the best dashboards.", []),
         ("Acme builds dashboards. SQL is a plus.", [("sql", "SQL")]),
-        ("The lab (at the Center for Development) is building dashboards.", []),
+        ("The Growth Lab (at the Center for International Development) is building dashboards.",
+         []),
         ("More broadly our services include SQL consulting.", []),
         ("Banks rely on our risk dashboards platform. You know SQL.", [("sql", "SQL")]),
         # a paragraph addressed to another role is that role's block
