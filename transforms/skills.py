@@ -776,10 +776,12 @@ class _Post:
             if (
                 roles
                 and pos > header_end  # the header lists every role: it owns nothing
-                and n < 400
                 and _any_in(roles, pos, pos + min(len(line), 160))
             ):
                 title = _ROLE_TITLE_LINE.match(line)
+                if title and n >= 400 and line[title.end() - 1 : title.end()] != ":":
+                    title = None  # a long paragraph opens a role's block only as its label
+                    # ("- Product Designer: Ever thought of ... You'll create prototypes.")
             if title is None and pos > header_end and line.count("|") >= 2:
                 if header_block:  # a second header line right under the first one
                     kind |= _NOT_DEMAND_LINE

@@ -279,6 +279,9 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         # header may be naming something else first ("Acme SQL | Remote")
         ("Acme SQL | Product Manager | NYC\nAt Acme SQL, you know SQL.", [("sql", "SQL")]),
         ("Acme SQL | Remote\nAt Acme SQL, you know SQL.", [("sql", "SQL"), ("sql", "SQL")]),
+        # a long paragraph labelled with another role's title is that role's
+        ("Acme | Product Manager, Designer | NYC\n- Product Designer: " + "You love craft. " * 30
+         + "You know SQL.\n- Product Manager: You own OKRs.", [("okrs", "OKRs")]),
         # a PM title names its product area, not a demand
         ("Open roles:\n- Backend Engineer\n- Product Manager, Dashboards\n- Designer", []),
         # an opening's title ends the company section
