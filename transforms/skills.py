@@ -38,6 +38,9 @@ How a posting is read
      technical skill counts only in the PM's own block or after a PM named earlier in its
      sentence: engineers' stacks are theirs ("Product managers with a technical background"
      still counts);
+   - the items of a list of openings ("We're hiring across:" then "Platform: Backend
+     Engineer (Java)") name openings and their areas, not demands (the PM's item and its
+     sub-items stay readable);
    - negated hits ("we aren't focused on KPIs", "SQL is not required"), hits inside links
      and hits inside the company's name ("Acme AI | Product Manager") are dropped; so are
      lists introduced by a non-demand line ("We offer:", "Interview process:").
@@ -556,6 +559,11 @@ _NOT_A_PERSON = re.compile(
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _WHOLE_LINE = re.compile(r".*")
+# a line introducing a list of openings, and the shape of its items
+_OPENINGS_INTRO = re.compile(
+    r"\b(?:hiring|recruiting|open (?:roles|positions)|openings|positions|roles|vacancies)\b"
+)
+_OPENING_ITEM = re.compile(r"[^:\n]{1,60}:|[^\n]{1,80}?\s[–—-]\s|[^\n]*\||.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
 _CLAUSE_WE = re.compile(
     r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
@@ -733,7 +741,8 @@ class _Post:
         kinds: list[int] = []
         in_company = pm_block = False
         role_run = 0
-        intro_other = False
+        intro_other = openings = False
+        pm_item: str | None = None  # list mark of the PM's item in a list of openings
         roles = self.cues.get(ROLE)
         pms = self.cues.get(PM)
         pos = 0
@@ -867,11 +876,34 @@ class _Post:
             # list items inherit a non-demand intro line
             if n:
                 first = stripped[0]
-                if (first in _LIST_MARKS or first.isdigit()) and _is_list_item(line):
+                listed = (first in _LIST_MARKS or first.isdigit()) and _is_list_item(line)
+                if openings:
+                    # the items of a list of openings ("We're hiring across:" then
+                    # "Cloud/Platform: Full Stack (Python + TS/JS)") name the openings and
+                    # their areas, not demands (the PM's own item stays readable)
+                    if (listed or (n <= 300 and _OPENING_ITEM.match(stripped))) and not (
+                        self.cue(STRONG, pos, pos + len(line))  # requirements end the list
+                    ):
+                        mark = ("0" if first.isdigit() else first) if listed else ""
+                        if pms and _any_in(pms, pos, pos + len(line)):
+                            pm_item = mark
+                        elif pm_item is not None and listed and mark != pm_item:
+                            pass  # a sub-item of the PM's item: its requirements
+                        else:
+                            pm_item = None
+                            kind |= _NOT_DEMAND_LINE
+                    else:
+                        openings = False
+                if listed:
                     if intro_other:
                         kind |= _NOT_DEMAND_LINE
                 else:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
+                    if stripped[-1] == ":":
+                        openings = bool(_OPENINGS_INTRO.search(stripped)) and not self.cue(
+                            STRONG, pos, pos + len(line)
+                        )
+                        pm_item = None
             starts.append(pos)
             kinds.append(kind)
             if hires_pm and title is None and pos > header_end:

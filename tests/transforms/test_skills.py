@@ -282,6 +282,13 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         # a long paragraph labelled with another role's title is that role's
         ("Acme | Product Manager, Designer | NYC\n- Product Designer: " + "You love craft. " * 30
          + "You know SQL.\n- Product Manager: You own OKRs.", [("okrs", "OKRs")]),
+        # the items of a list of openings name openings and their areas, not demands; the
+        # PM's item and its sub-items stay readable
+        ("Acme | Multiple Roles | NYC\nWe're hiring across:\n"
+         "Platform: Backend Engineer (Java, SQL)\nData - dashboards and OKRs | Remote\n"
+         "1. Product Manager\n- You know SQL.\n2. Designer\n- Dashboards.", [("sql", "SQL")]),
+        ("Acme | Product Manager | NYC\nWe're looking for:\n- SQL\n- OKRs",
+         [("sql", "SQL"), ("okrs", "OKRs")]),
         # a PM title names its product area, not a demand
         ("Open roles:\n- Backend Engineer\n- Product Manager, Dashboards\n- Designer", []),
         # an opening's title ends the company section
