@@ -543,7 +543,8 @@ _PM_TITLE_LINE = re.compile(
     r"[ \t]*(?:$|[:(\-–—,|/])"
 )
 _ROLE_TITLE_LINE = re.compile(
-    r"[ \t•*>\-–\d.)#]*(?!(?:work|working|partner|partnering|collaborate|collaborating|"
+    r"[ \t•*>\-–\d.)#]*(?:our (?:next|first|new|founding|second|third)[ \t]+)?"
+    r"(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|interface|coordinate|and|for|to|in|of|the|"
     r"if|as|this|experience|strong|great|excellent|(?:lead|leading|support)\s+(?:an?|the|our|"
     r"your|and|cross|teams?))\b)"
@@ -881,9 +882,11 @@ class _Post:
                     # the items of a list of openings ("We're hiring across:" then
                     # "Cloud/Platform: Full Stack (Python + TS/JS)") name the openings and
                     # their areas, not demands (the PM's own item stays readable)
-                    if (listed or (n <= 300 and _OPENING_ITEM.match(stripped))) and not (
-                        self.cue(STRONG, pos, pos + len(line))  # requirements end the list
-                    ):
+                    if (
+                        (listed or (n <= 300 and _OPENING_ITEM.match(stripped)))
+                        and not self.cue(STRONG, pos, pos + len(line))  # requirements and
+                        and not (n <= 45 and _HEADING_ROLE.match(stripped))  # their headings
+                    ):  # end the list
                         mark = ("0" if first.isdigit() else first) if listed else ""
                         if pms and _any_in(pms, pos, pos + len(line)):
                             pm_item = mark

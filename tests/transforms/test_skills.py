@@ -289,6 +289,11 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          "1. Product Manager\n- You know SQL.\n2. Designer\n- Dashboards.", [("sql", "SQL")]),
         ("Acme | Product Manager | NYC\nWe're looking for:\n- SQL\n- OKRs",
          [("sql", "SQL"), ("okrs", "OKRs")]),
+        # "Our next Sr. Developer:" is a title line, and a heading ends a list of openings
+        ("Acme | Product Manager, Java Developer | NYC\nOur next Sr. Java Developer:\n"
+         "You know OKRs.", []),
+        ("Acme | Product Manager | NYC\nWe're hiring across:\nData - dashboards | Remote\n"
+         "The Role\n- SQL", [("sql", "SQL")]),
         # a PM title names its product area, not a demand
         ("Open roles:\n- Backend Engineer\n- Product Manager, Dashboards\n- Designer", []),
         # an opening's title ends the company section
