@@ -31,9 +31,10 @@ How a posting is read
      hiring other roles first ("looking for engineers (Java, Go) and a PM"), the block under
      another role's title line ("Senior Backend Engineer:"), a line that is mostly a job link;
      and in a post that hires a PM: the block addressed to another role ("As a backend
-     engineer, you ...", also from mid-line) or opened by hiring only other roles ("We're
-     hiring our first Data Analyst."), the body of a post whose header names only other
-     roles (in any other post the role a paragraph addresses is the posting's own);
+     engineer, you ...", also from mid-line), a paragraph that opens by hiring only other
+     roles ("We're hiring our first Data Analyst. ..."), the body of a post whose header
+     names only other roles (in any other post the role a paragraph addresses is the
+     posting's own);
    - in a post that hires other roles too (its first line or a title line names them), a
      technical skill counts only in the PM's own block or after a PM named earlier in its
      sentence: engineers' stacks are theirs ("Product managers with a technical background"
@@ -281,7 +282,7 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         f"hacker{_S}",
     ),
     PM: (
-        "product manager{|s|ment}",
+        "product manage{r|rs|ment}",
         f"product owner{_S}",
         f"product lead{_S}",
         "head of product",
@@ -314,6 +315,8 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         f"requirement{_S}",
         "preferred",
         "{a|big|huge|nice|major|definite|added|strong|bonus} plus",  # not "plus the data"
+        "{is|are|be|as} plus",
+        "{is|are} welcome",
         "plus {if|points}",
         "bonus",
         "ideal",
@@ -498,7 +501,7 @@ _NEGATED_AFTER = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
 _COMPANY_START = re.compile(
-    r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus|more|most)\s+)?(?:[a-z]+ly,?\s+)?"
+    r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:more )?broadly,?\s+)?"
     r"(?:(?:at|here at|in|with|within|by|as|"
     r"since|today|now|together|currently|founded|based|for|on)\b[^,\n]{0,80}?,?\s+)?"
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their|it|it's|"
@@ -562,9 +565,12 @@ _NOT_A_PERSON = re.compile(
 _WHOLE_LINE = re.compile(r".*")
 # a line introducing a list of openings, and the shape of its items
 _OPENINGS_INTRO = re.compile(
-    r"\b(?:hiring|recruiting|open (?:roles|positions)|openings|positions|roles|vacancies)\b"
+    r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
+    r"(?:open (?:roles|positions)|openings|positions|roles|vacancies)\b)"
 )
-_OPENING_ITEM = re.compile(r"[^:\n]{1,60}:|[^\n]{1,80}?\s[–—-]\s|[^\n]*\||.{0,60}$")
+_OPENING_LABEL = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
+_SECOND_PERSON = re.compile(r"\byou(?:'ll|'re|r)?\b")
+_OPENING_ITEM = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
 _CLAUSE_WE = re.compile(
     r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
@@ -593,7 +599,7 @@ _NOT_HIRED_BEFORE = re.compile(
 # between a hiring verb and a role: the one hired is someone else ("looking for someone to
 # work with our engineers", "seeking a PM who ...")
 _HIRED_IS_OTHER = re.compile(
-    r"\b(?:who|that|to|with|someone|somebody|person|individuals?|candidates?|folks|you)\b"
+    r"\b(?:who|that|to|with|someone|somebody|person|individuals?|folks|you)\b"
 )
 _NOT_HIRED_AFTER = re.compile(r"s?\s+(?:tools?|platforms?|experience|products?|apis?|sdks?)\b")
 _PRODUCT_ADJ_AFTER = re.compile(
@@ -742,8 +748,7 @@ class _Post:
         kinds: list[int] = []
         in_company = pm_block = False
         role_run = 0
-        intro_other = openings = False
-        pm_item: str | None = None  # list mark of the PM's item in a list of openings
+        intro_other = openings = pm_item = False
         roles = self.cues.get(ROLE)
         pms = self.cues.get(PM)
         pos = 0
@@ -860,16 +865,22 @@ class _Post:
                 and (hires := self.cues.get(HIRE))
                 and _any_in(hires, pos, pos + len(line))
             ):
-                # a paragraph that opens by hiring only other roles is theirs until the PM's
-                # block ("4) We're hiring our first Data Analyst. ... SQL and Excel ..."); one
-                # that opens by hiring the PM ends such a block
-                end = self.sentence(pos + len(line) - len(line.lstrip()))[1]
+                # a paragraph that opens by hiring only other roles is theirs ("4) We're
+                # hiring our first Data Analyst. ... SQL and Excel ..."); one that opens by
+                # hiring the PM ends another role's block
+                at = pos + len(line) - len(line.lstrip())
+                end = self.sentence(at)[1]
                 if not self.cue(NOT_DEMAND, pos, end):  # an aside: "(Also hiring X)"
                     hired = self._hired(pos, end)
                     if hired == PM:
                         other_role = False
-                    elif hired == ROLE and not _any_in(pms, pos, end):
-                        other_role, pm_block = True, False
+                    elif (
+                        hired == ROLE
+                        and hires[bisect_left(hires, pos)] - at <= 20  # it opens the line
+                        and not _any_in(pms, pos, pos + len(line))
+                        and not _SECOND_PERSON.search(line)  # (not "..., you'll analyze")
+                    ):
+                        kind |= _OTHER_ROLE  # this paragraph only
             if other_role:
                 kind |= _OTHER_ROLE
             elif pm_block:
@@ -880,20 +891,21 @@ class _Post:
                 listed = (first in _LIST_MARKS or first.isdigit()) and _is_list_item(line)
                 if openings:
                     # the items of a list of openings ("We're hiring across:" then
-                    # "Cloud/Platform: Full Stack (Python + TS/JS)") name the openings and
-                    # their areas, not demands (the PM's own item stays readable)
+                    # "Cloud/Platform: Full Stack (Python + TS/JS)") name openings and their
+                    # areas, not demands: an item that names a role or has a label; the PM's
+                    # item and plain sentences (its requirements) stay readable
                     if (
                         (listed or (n <= 300 and _OPENING_ITEM.match(stripped)))
                         and not self.cue(STRONG, pos, pos + len(line))  # requirements and
                         and not (n <= 45 and _HEADING_ROLE.match(stripped))  # their headings
                     ):  # end the list
-                        mark = ("0" if first.isdigit() else first) if listed else ""
                         if pms and _any_in(pms, pos, pos + len(line)):
-                            pm_item = mark
-                        elif pm_item is not None and listed and mark != pm_item:
-                            pass  # a sub-item of the PM's item: its requirements
-                        else:
-                            pm_item = None
+                            pm_item = True  # the PM's item: the lines under it are its own
+                        elif (roles and _any_in(roles, pos, pos + len(line))) or (
+                            (label := _OPENING_LABEL.match(stripped))
+                            and not (pm_item and label.lastgroup == "dash")
+                        ):  # ("Run experiments - own KPIs - write SQL" under the PM's item)
+                            pm_item = pm_item and not (roles and _any_in(roles, pos, pos + n))
                             kind |= _NOT_DEMAND_LINE
                     else:
                         openings = False
@@ -902,11 +914,13 @@ class _Post:
                         kind |= _NOT_DEMAND_LINE
                 else:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
-                    if stripped[-1] == ":":
+                    if stripped[-1] == ":":  # not "We're hiring a Product Manager to:"
                         openings = bool(_OPENINGS_INTRO.search(stripped)) and not self.cue(
-                            STRONG, pos, pos + len(line)
+                            STRONG | PM, pos, pos + len(line)
                         )
-                        pm_item = None
+                        pm_item = False
+            else:
+                openings = False  # a blank line ends a list
             starts.append(pos)
             kinds.append(kind)
             if hires_pm and title is None and pos > header_end:
@@ -922,7 +936,7 @@ class _Post:
                         other_role, pm_block = True, False
                     else:
                         continue
-                    starts.append(pos + at)
+                    starts.append(pos + mid.start() + 1)  # where its sentence starts
                     kinds.append(
                         (kind & ~(_OTHER_ROLE | _PM_BLOCK))
                         | (_OTHER_ROLE if other_role else _PM_BLOCK)

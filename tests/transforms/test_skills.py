@@ -240,6 +240,9 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("We are a team that values curiosity.", []),  # the company's culture
         ("Acme has grown into the leading SQL platform, plus the best dashboards.", []),
         ("Acme builds dashboards. SQL is a plus.", [("sql", "SQL")]),
+        ("Acme builds dashboards. SQL is plus.", [("sql", "SQL")]),
+        ("You own the roadmap.\nFinally, we value SQL skills.",
+         [("roadmap", "roadmap"), ("sql", "SQL")]),
         ("The Growth Lab (at the Center for International Development) is building dashboards.",
          []),
         ("More broadly our services include SQL consulting.", []),
@@ -253,6 +256,8 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme seeks a PM and an engineer. As a member of our engineering team, you ship code. "
          "You know SQL.\nYou know Java.\nProduct Manager:\nYou own OKRs.", [("okrs", "OKRs")]),
         ("Acme seeks a PM. As a PM, you know SQL.", [("sql", "SQL")]),
+        ("Acme | Product Manager | NYC\nWe're hiring engineers who love Go. As a Product Manager, "
+         "you'll own the roadmap.", [("roadmap", "roadmap")]),
         # a paragraph opening by hiring only another role is that role's, until one hiring
         # the PM
         ("Acme | Product Manager, Data Analyst | NYC\nThe PM owns the roadmap.\n"
@@ -289,6 +294,18 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          "1. Product Manager\n- You know SQL.\n2. Designer\n- Dashboards.", [("sql", "SQL")]),
         ("Acme | Product Manager | NYC\nWe're looking for:\n- SQL\n- OKRs",
          [("sql", "SQL"), ("okrs", "OKRs")]),
+        # ... but an intro that hires the PM opens the PM's list, a PM item keeps the lines
+        # under it, and a paragraph hiring another role owns only itself
+        ("Acme | Product Manager | NYC\nWe're hiring a Product Manager to:\n- Own the roadmap"
+         "\n- Analyze usage with SQL", [("roadmap", "roadmap"), ("sql", "SQL")]),
+        ("Acme | Product Manager | NYC\nOpen positions:\nProduct Manager, Growth\n"
+         "Own the roadmap - write SQL", [("roadmap", "roadmap"), ("sql", "SQL")]),
+        ("Acme | Product Manager | NYC\nWe're hiring engineers across backend; we use Java.\n"
+         "In this role you will own the roadmap. You know SQL.",
+         [("roadmap", "roadmap"), ("sql", "SQL")]),
+        ("Acme | Product Owner | Remote\nWe are looking for developers with product minds.\n"
+         "We are looking for a technical Product Owner to drive our roadmap.",
+         [("roadmap", "roadmap")]),
         # "Our next Sr. Developer:" is a title line, and a heading ends a list of openings
         ("Acme | Product Manager, Java Developer | NYC\nOur next Sr. Java Developer:\n"
          "You know OKRs.", []),
