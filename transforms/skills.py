@@ -694,6 +694,7 @@ class _Post:
         "ctx",
         "cues",
         "header_end",
+        "name",
         "text",
     )
 
@@ -711,6 +712,7 @@ class _Post:
         )
         self.header_end = first if is_header else -1
         self.company = _company_name(ctx[:first]) if "|" in line else None
+        self.name: str | None = None  # the company's name where hits are not demands
         self._lines: tuple[list[int], list[int]] | None = None
         self._multi_role: bool | None = None
         self._clauses: dict[int, list[int]] = {}  # sentence start -> ends of ", and we ..."
@@ -1075,18 +1077,21 @@ class _Post:
     def in_company_name(self, start: int, end: int) -> bool:
         """The hit is part of the company's name as the header gives it ("At Acme AI, you
         ...", "Optimizely seeks ...")."""
-        company = self.company
-        if not company or self.header_end < 0:
+        name = self.name
+        if name is None:
+            # only when the next header field names the opening, so the first one is surely
+            # the company ("Looker | Senior Engineer", not "Ruby | Droplet")
+            name = ""
+            if self.company and self.header_end >= 0:
+                bar = self.ctx.find("|", 0, self.header_end)
+                after = self.ctx.find("|", bar + 1, self.header_end)
+                if self.cue(ROLE | PM, bar, self.header_end if after < 0 else after):
+                    name = self.company
+            self.name = name
+        if not name:
             return False
-        ctx = self.ctx
-        i = ctx.find(company, max(0, end - len(company)), start + len(company))
-        if not 0 <= i <= start:
-            return False
-        # only when the next header field names the opening, so the first one is surely the
-        # company ("Looker | Senior Engineer", not "Ruby | Droplet" or "Senior Full Stack | Alpha")
-        bar = ctx.find("|", 0, self.header_end)
-        after = ctx.find("|", bar + 1, self.header_end)
-        return self.cue(ROLE | PM, bar, self.header_end if after < 0 else after)
+        i = self.ctx.find(name, max(0, end - len(name)), start + len(name))
+        return 0 <= i <= start
 
     def demand_from(self, start: int, end: int) -> int:
         """Mentions in this sentence at or after the returned offset are demands."""
