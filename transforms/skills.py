@@ -529,9 +529,7 @@ _ROLE_SUBJECT = re.compile(
 )
 _ADDRESSING_RX = r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
 _ADDRESSING = re.compile(_ADDRESSING_RX)
-_MID_ADDRESSING = re.compile(
-    r"[.!?]\s+(?=(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+)"
-)
+_MID_ADDRESSING = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
 _ADDRESSED_ROLE = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
@@ -845,20 +843,12 @@ class _Post:
                 if role_run >= 2:
                     other_role = pm_block = False  # the list of openings owns nothing after it
                 role_run = 0
-            if (
-                hires_pm
-                and title is None
-                and pos > header_end
-                and (lead := _ADDRESSING.match(line))
-            ):
+            if hires_pm and title is None and pos > header_end:
                 # "As a member of our engineering team, you'll ..." opens that role's block,
                 # "As a Product Manager, you'll ..." the PM's
-                addressed = _ADDRESSED_ROLE.match(line)
-                limit = pos + (addressed.end() if addressed else lead.end() + 40)
-                if pms and _any_in(pms, pos, limit):
-                    other_role, pm_block = False, True
-                elif addressed:
-                    other_role, pm_block = True, False
+                addressed = self._addressed(line, pos, 0)
+                if addressed is not None:
+                    other_role, pm_block = addressed, not addressed
             if (
                 hires_pm
                 and title is None
@@ -929,15 +919,10 @@ class _Post:
                 # the same mid-line: "Acme seeks a PM and an engineer. As a member of our
                 # engineering team, you'll ..." opens the engineer's block from that sentence
                 for mid in _MID_ADDRESSING.finditer(line):
-                    at = mid.end()
-                    addressed = _ADDRESSED_ROLE.match(line, at)
-                    limit = addressed.end() if addressed else at + 40
-                    if _any_in(pms, pos + at, pos + limit):
-                        other_role, pm_block = False, True
-                    elif addressed:
-                        other_role, pm_block = True, False
-                    else:
+                    addressed = self._addressed(line, pos, mid.end())
+                    if addressed is None:
                         continue
+                    other_role, pm_block = addressed, not addressed
                     starts.append(pos + mid.start() + 1)  # where its sentence starts
                     kinds.append(
                         (kind & ~(_OTHER_ROLE | _PM_BLOCK))
@@ -956,6 +941,20 @@ class _Post:
                     kinds[i] |= _NOT_DEMAND_LINE
         self._lines = (starts, kinds)
         return self._lines
+
+    def _addressed(self, line: str, pos: int, at: int) -> bool | None:
+        """Whom the sentence at `at` of `line` (which starts at `pos`) addresses: True for
+        another role ("As a member of our engineering team, you ..."), False for the PM ("As
+        a Product Manager, you ..."), None for neither."""
+        lead = _ADDRESSING.match(line, at)
+        if lead is None:
+            return None
+        addressed = _ADDRESSED_ROLE.match(line, at)
+        limit = addressed.end() if addressed else lead.end() + 40
+        pms = self.cues.get(PM)
+        if pms and _any_in(pms, pos + at, pos + limit):
+            return False
+        return True if addressed else None
 
     def header_hires_role(self, first_line: bool = False, kind: int = ROLE) -> bool:
         """The header (or, with `first_line`, the first line) names another role (or, with
