@@ -529,6 +529,7 @@ _ROLE_SUBJECT = re.compile(
 )
 _ADDRESSING_RX = r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
 _ADDRESSING = re.compile(_ADDRESSING_RX)
+_SECOND_PERSON = re.compile(r"\byou(?:'ll|'re|r)?\b")
 _MID_ADDRESSING = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
 _ADDRESSED_ROLE = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?"
@@ -567,7 +568,6 @@ _OPENINGS_INTRO = re.compile(
     r"(?:open (?:roles|positions)|openings|positions|roles|vacancies)\b)"
 )
 _OPENING_LABEL = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
-_SECOND_PERSON = re.compile(r"\byou(?:'ll|'re|r)?\b")
 _OPENING_ITEM = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
 _CLAUSE_WE = re.compile(
@@ -755,15 +755,15 @@ class _Post:
         header_end = self.header_end
         header_block = header_end >= 0
         company = self.company
-        # a header that names other roles and no PM, in a post that hires a PM further down
-        # ("Acme | VP Engineering | NYC", then "Also hiring PMs"), is that role's posting until
-        # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
-        # role's demands)
         # the rules that read a block as another role's apply to posts that hire a PM: in any
         # other post the role a paragraph hires or addresses is the posting's own
         hires_pm = bool(pms) and (
             self.header_hires_role(kind=PM) or any(self._hires_pm(p) for p in pms)
         )
+        # a header that names other roles and no PM, in a post that hires a PM further down
+        # ("Acme | VP Engineering | NYC", then "Also hiring PMs"), is that role's posting until
+        # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
+        # role's demands)
         other_role = bool(
             header_block and self.header_hires_role() and hires_pm and pms[0] > header_end
         )
@@ -891,13 +891,14 @@ class _Post:
                         and not self.cue(STRONG, pos, pos + len(line))  # requirements and
                         and not (n <= 45 and _HEADING_ROLE.match(stripped))  # their headings
                     ):  # end the list
+                        names_role = roles and _any_in(roles, pos, pos + len(line))
                         if pms and _any_in(pms, pos, pos + len(line)):
                             pm_item = True  # the PM's item: the lines under it are its own
-                        elif (roles and _any_in(roles, pos, pos + len(line))) or (
+                        elif names_role or (
                             (label := _OPENING_LABEL.match(stripped))
                             and not (pm_item and label.lastgroup == "dash")
                         ):  # ("Run experiments - own KPIs - write SQL" under the PM's item)
-                            pm_item = pm_item and not (roles and _any_in(roles, pos, pos + n))
+                            pm_item = pm_item and not names_role  # another role's item
                             kind |= _NOT_DEMAND_LINE
                     else:
                         openings = False
@@ -961,15 +962,15 @@ class _Post:
         `kind=PM`, a PM) as an opening ("Acme | Backend Engineers, PM"), not as a word of the
         company's description ("Acme (developer tools) | NYC", "data platform for analysts",
         "a PM to work with our engineers")."""
-        roles = self.cues.get(kind)
+        named = self.cues.get(kind)
         end = self.header_end
         if first_line and end < 0:
             end = self.ctx.find("\n")
             end = len(self.ctx) if end < 0 else end
-        if not roles or end < 0 or roles[0] >= end:
+        if not named or end < 0 or named[0] >= end:
             return False
         ctx = self.ctx
-        for p in roles:
+        for p in named:
             if p >= end:
                 break
             if ctx.count("(", 0, p) > ctx.count(")", 0, p):
@@ -1024,14 +1025,10 @@ class _Post:
             ctx = self.ctx
             for p in self.cues.get(HIRE, ()):
                 start, end = self.sentence(p)
-                if _is_department_list(ctx[start:end]):
+                after = self.sentence(end) if end < len(ctx) else (end, end)
+                if _is_department_list(ctx[start:end]) or _is_department_list(ctx[slice(*after)]):
                     multi = True
                     break
-                if end < len(ctx):
-                    after = self.sentence(end)
-                    if _is_department_list(ctx[after[0] : after[1]]):
-                        multi = True
-                        break
         self._multi_role = multi
         return multi
 
