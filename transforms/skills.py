@@ -862,13 +862,15 @@ class _Post:
                 # hiring the PM ends another role's block
                 at = pos + len(line) - len(line.lstrip())
                 end = self.sentence(at)[1]
-                if not self.cue(NOT_DEMAND, pos, end):  # an aside: "(Also hiring X)"
+                aside = self.cue(NOT_DEMAND, pos, end)  # "(Also hiring X)"
+                opens = hires[bisect_left(hires, pos)] - at <= 20  # it opens the line
+                if not aside or opens:  # ("We're also hiring engineers. Ideally with SQL")
                     hired = self._hired(pos, end)
-                    if hired == PM:
+                    if hired == PM and not aside:
                         other_role = False
                     elif (
                         hired == ROLE
-                        and hires[bisect_left(hires, pos)] - at <= 20  # it opens the line
+                        and opens
                         and not _any_in(pms, pos, pos + len(line))
                         and not _SECOND_PERSON.search(line)  # (not "..., you'll analyze")
                     ):

@@ -227,6 +227,14 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme | Product Manager | NYC\nWe are looking for engineers who know SQL.", []),
         ("Acme | Product Manager | NYC\nWe are looking for talented people with SQL skills.",
          [("sql", "SQL")]),
+        # a paragraph that opens by also hiring another role is that role's ("also hiring"
+        # elsewhere in a line is an aside)
+        ("Acme | Product Manager, Backend Developer | NYC\nWe're looking for a Product "
+         "Manager to own the roadmap.\nWe are also hiring engineers for our web app. Ideally "
+         "experienced with SQL.", [("roadmap", "roadmap")]),
+        ("Acme | Product Manager | NYC\nWe're looking for a Product Manager to own the "
+         "roadmap. Ideally experienced with SQL. (We are also hiring engineers.)",
+         [("roadmap", "roadmap"), ("sql", "SQL")]),
         # "seeks to" is the company's aim, "seeking to hire" still hires
         ("Acme seeks to empower teams with A/B testing.", []),
         ("Acme is seeking to hire a PM with SQL.", [("sql", "SQL")]),
