@@ -15,8 +15,8 @@ from typing import Any
 from flows.sources.common import (
     board_from_url,
     country_code,
-    job_id,
     month_of,
+    parsed_jobs,
     payload_text,
     quarantined,
     salary_from_summary,
@@ -85,55 +85,40 @@ def _country(job: dict) -> str | None:
     return country_code(postal.get("addressCountry")) if isinstance(postal, dict) else None
 
 
+def _body(job: dict) -> str | None:
+    return text_or_none(job.get("descriptionHtml")) or text_or_none(job.get("descriptionPlain"))
+
+
 def parse_response(
     obj: Any, *, board: str | None, fetched_at: datetime, ref: str
 ) -> tuple[list[dict], list[dict]]:
     """Parsed postings and quarantined records from one decoded job-board response."""
     if not looks_like(obj):
         return [], [quarantined(SOURCE, ref, "not an Ashby job-board response", obj)]
-    rows: list[dict] = []
-    bad: list[dict] = []
-    for i, job in enumerate(obj["jobs"]):
-        where = f"{ref}#jobs[{i}]"
-        if not isinstance(job, dict):
-            bad.append(quarantined(SOURCE, where, "job is not a JSON object", job))
-            continue
-        source_id = job_id(job.get("id"))
-        title = text_or_none(job.get("title"))
-        body = text_or_none(job.get("descriptionHtml")) or text_or_none(job.get("descriptionPlain"))
-        where = f"{where} id={source_id}" if source_id else where
-        if source_id is None:
-            bad.append(quarantined(SOURCE, where, "job has no id", job))
-            continue
-        if title is None:
-            bad.append(quarantined(SOURCE, where, "job has no title", job))
-            continue
-        if body is None:
-            bad.append(quarantined(SOURCE, where, "job has no description", job))
-            continue
+
+    def row(job: dict, source_id: str, title: str, body: str) -> dict | None:
         if job.get("isListed") is False:
-            continue  # unlisted jobs are not public postings
+            return None  # unlisted jobs are not public postings
         url = text_or_none(job.get("jobUrl")) or text_or_none(job.get("applyUrl"))
         name = board or board_from_url(url, HOSTS)
         posted = utc_datetime(job.get("publishedAt"))
         remote = job.get("isRemote")
-        rows.append(
-            {
-                "source": SOURCE,
-                "source_id": source_id,
-                "board": name,
-                "fetched_at": fetched_at,
-                "payload": payload_text(job),
-                "company": name,
-                "title": title,
-                "location": text_or_none(job.get("location")),
-                "country": _country(job),
-                "remote": remote if isinstance(remote, bool) else None,
-                "posted_at": posted,
-                "posted_month": month_of(posted or fetched_at),
-                "url": url,
-                "body": body,
-                **_salary(job),
-            }
-        )
-    return rows, bad
+        return {
+            "source": SOURCE,
+            "source_id": source_id,
+            "board": name,
+            "fetched_at": fetched_at,
+            "payload": payload_text(job),
+            "company": name,
+            "title": title,
+            "location": text_or_none(job.get("location")),
+            "country": _country(job),
+            "remote": remote if isinstance(remote, bool) else None,
+            "posted_at": posted,
+            "posted_month": month_of(posted or fetched_at),
+            "url": url,
+            "body": body,
+            **_salary(job),
+        }
+
+    return parsed_jobs(obj["jobs"], source=SOURCE, ref=f"{ref}#jobs", body=_body, row=row)

@@ -1,4 +1,5 @@
-"""Small pure helpers shared by the source parsers: dates, board names, payloads, quarantine.
+"""Small pure helpers shared by the source parsers: dates, board names, payloads, quarantine,
+and the loop over a job-board response's jobs.
 
 No I/O and no network here: every function works on values already decoded from a response.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -58,6 +60,50 @@ def quarantined(source: str, ref: str, reason: str, record: Any) -> dict:
     """One quarantine row (source, ref, reason, payload)."""
     payload = record if isinstance(record, str) else payload_text(record)
     return {"source": source, "ref": ref, "reason": reason, "payload": payload}
+
+
+def parsed_jobs(
+    jobs: list,
+    *,
+    source: str,
+    ref: str,
+    noun: str = "job",
+    title_key: str = "title",
+    body: Callable[[dict], str | None],
+    missing_body: str = "has no description",
+    row: Callable[[dict, str, str, str], dict | None],
+) -> tuple[list[dict], list[dict]]:
+    """Posting rows and quarantined records from the job objects of one ATS response.
+
+    A job is quarantined, named `{ref}[i] id=...`, when it is not an object or has no id,
+    no `title_key` text or no `body(job)` (reason: `missing_body`). Every other
+    job becomes `row(job, source_id, title, body)`, unless that returns None (skipped).
+    """
+    named = "title" if title_key == "title" else f"{title_key} (title)"
+    rows: list[dict] = []
+    bad: list[dict] = []
+    for i, job in enumerate(jobs):
+        where = f"{ref}[{i}]"
+        if not isinstance(job, dict):
+            bad.append(quarantined(source, where, f"{noun} is not a JSON object", job))
+            continue
+        source_id = job_id(job.get("id"))
+        title = text_or_none(job.get(title_key))
+        text = body(job)
+        where = f"{where} id={source_id}" if source_id else where
+        if source_id is None:
+            missing = "has no id"
+        elif title is None:
+            missing = f"has no {named}"
+        elif text is None:
+            missing = missing_body
+        else:
+            made = row(job, source_id, title, text)
+            if made is not None:
+                rows.append(made)
+            continue
+        bad.append(quarantined(source, where, f"{noun} {missing}", job))
+    return rows, bad
 
 
 def utc_datetime(value: Any) -> datetime | None:

@@ -13,8 +13,8 @@ from typing import Any
 
 from flows.sources.common import (
     board_from_url,
-    job_id,
     month_of,
+    parsed_jobs,
     payload_text,
     quarantined,
     text_or_none,
@@ -62,49 +62,34 @@ def parse_response(
     """Parsed postings and quarantined records from one decoded `jobs` response."""
     if not looks_like(obj):
         return [], [quarantined(SOURCE, ref, "not a Greenhouse jobs response", obj)]
-    rows: list[dict] = []
-    bad: list[dict] = []
-    for i, job in enumerate(obj["jobs"]):
-        where = f"{ref}#jobs[{i}]"
-        if not isinstance(job, dict):
-            bad.append(quarantined(SOURCE, where, "job is not a JSON object", job))
-            continue
-        source_id = job_id(job.get("id"))
-        title = text_or_none(job.get("title"))
-        body = text_or_none(job.get("content"))
-        where = f"{where} id={source_id}" if source_id else where
-        if source_id is None:
-            bad.append(quarantined(SOURCE, where, "job has no id", job))
-            continue
-        if title is None:
-            bad.append(quarantined(SOURCE, where, "job has no title", job))
-            continue
-        if body is None:
-            reason = "job has no content (description); request jobs?content=true"
-            bad.append(quarantined(SOURCE, where, reason, job))
-            continue
+
+    def row(job: dict, source_id: str, title: str, body: str) -> dict:
         url = text_or_none(job.get("absolute_url"))
         job_board = board or board_from_url(url, HOSTS)
         posted = utc_datetime(job.get("first_published")) or utc_datetime(job.get("updated_at"))
         location = job.get("location")
-        rows.append(
-            {
-                "source": SOURCE,
-                "source_id": source_id,
-                "board": job_board,
-                "fetched_at": fetched_at,
-                "payload": payload_text(job),
-                "company": text_or_none(job.get("company_name")) or job_board,
-                "title": title,
-                "location": text_or_none(location.get("name"))
-                if isinstance(location, dict)
-                else None,
-                "country": None,
-                "remote": _remote(job),
-                "posted_at": posted,
-                "posted_month": month_of(posted or fetched_at),
-                "url": url,
-                "body": body,
-            }
-        )
-    return rows, bad
+        return {
+            "source": SOURCE,
+            "source_id": source_id,
+            "board": job_board,
+            "fetched_at": fetched_at,
+            "payload": payload_text(job),
+            "company": text_or_none(job.get("company_name")) or job_board,
+            "title": title,
+            "location": text_or_none(location.get("name")) if isinstance(location, dict) else None,
+            "country": None,
+            "remote": _remote(job),
+            "posted_at": posted,
+            "posted_month": month_of(posted or fetched_at),
+            "url": url,
+            "body": body,
+        }
+
+    return parsed_jobs(
+        obj["jobs"],
+        source=SOURCE,
+        ref=f"{ref}#jobs",
+        body=lambda job: text_or_none(job.get("content")),
+        missing_body="has no content (description); request jobs?content=true",
+        row=row,
+    )

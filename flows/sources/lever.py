@@ -16,8 +16,8 @@ from flows.sources.common import (
     board_from_url,
     country_code,
     epoch_ms_datetime,
-    job_id,
     month_of,
+    parsed_jobs,
     payload_text,
     quarantined,
     text_or_none,
@@ -109,49 +109,32 @@ def parse_response(
         if isinstance(obj, dict) and obj.get("ok") is False:
             reason += f": {obj.get('error')}"
         return [], [quarantined(SOURCE, ref, reason, obj)]
-    rows: list[dict] = []
-    bad: list[dict] = []
-    for i, posting in enumerate(obj):
-        where = f"{ref}#[{i}]"
-        if not isinstance(posting, dict):
-            bad.append(quarantined(SOURCE, where, "posting is not a JSON object", posting))
-            continue
-        source_id = job_id(posting.get("id"))
-        title = text_or_none(posting.get("text"))
-        body = _body(posting)
-        where = f"{where} id={source_id}" if source_id else where
-        if source_id is None:
-            bad.append(quarantined(SOURCE, where, "posting has no id", posting))
-            continue
-        if title is None:
-            bad.append(quarantined(SOURCE, where, "posting has no text (title)", posting))
-            continue
-        if body is None:
-            bad.append(quarantined(SOURCE, where, "posting has no description", posting))
-            continue
+
+    def row(posting: dict, source_id: str, title: str, body: str) -> dict:
         url = text_or_none(posting.get("hostedUrl")) or text_or_none(posting.get("applyUrl"))
         site = board or board_from_url(url, HOSTS)
         categories = (
             posting.get("categories") if isinstance(posting.get("categories"), dict) else {}
         )
         posted = epoch_ms_datetime(posting.get("createdAt"))
-        rows.append(
-            {
-                "source": SOURCE,
-                "source_id": source_id,
-                "board": site,
-                "fetched_at": fetched_at,
-                "payload": payload_text(posting),
-                "company": site,
-                "title": title,
-                "location": text_or_none(categories.get("location")),
-                "country": country_code(posting.get("country")),
-                "remote": _remote(posting),
-                "posted_at": posted,
-                "posted_month": month_of(posted or fetched_at),
-                "url": url,
-                "body": body,
-                **_salary(posting),
-            }
-        )
-    return rows, bad
+        return {
+            "source": SOURCE,
+            "source_id": source_id,
+            "board": site,
+            "fetched_at": fetched_at,
+            "payload": payload_text(posting),
+            "company": site,
+            "title": title,
+            "location": text_or_none(categories.get("location")),
+            "country": country_code(posting.get("country")),
+            "remote": _remote(posting),
+            "posted_at": posted,
+            "posted_month": month_of(posted or fetched_at),
+            "url": url,
+            "body": body,
+            **_salary(posting),
+        }
+
+    return parsed_jobs(
+        obj, source=SOURCE, ref=f"{ref}#", noun="posting", title_key="text", body=_body, row=row
+    )
