@@ -771,9 +771,18 @@ class _Post:
             kind = 0
             stripped = line.strip()
             n = len(stripped)
+            department = False
             # headings: a company section runs until a role heading
             if n and (n <= 45 or ":" in stripped[:45]) and (head := _HEADING_LINE.match(line)):
                 label = head.group(1).strip()
+                # in a post that hires a PM, "Engineering:" heads the engineers' section
+                department = (
+                    hires_pm
+                    and pos > header_end
+                    and not line[head.end() :].strip()
+                    and bool(_DEPARTMENT.fullmatch(label))
+                    and not label.startswith("product")
+                )
                 if _HEADING_COMPANY.search(label) or (
                     company is not None and label in (company, f"about {company}")
                 ):
@@ -843,6 +852,8 @@ class _Post:
                 if role_run >= 2:
                     other_role = pm_block = False  # the list of openings owns nothing after it
                 role_run = 0
+            if department:
+                other_role, pm_block = True, False
             if hires_pm and title is None and pos > header_end:
                 # "As a member of our engineering team, you'll ..." opens that role's block,
                 # "As a Product Manager, you'll ..." the PM's

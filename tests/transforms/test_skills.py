@@ -235,6 +235,11 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme | Product Manager | NYC\nWe're looking for a Product Manager to own the "
          "roadmap. Ideally experienced with SQL. (We are also hiring engineers.)",
          [("roadmap", "roadmap"), ("sql", "SQL")]),
+        # in a post that hires a PM, a department heading opens that department's section
+        ("Acme | Product Manager | NYC\nProduct Manager:\nYou own the roadmap.\n"
+         "Engineering:\nExperience with Java and SQL.", [("roadmap", "roadmap")]),
+        ("Acme | Product Manager | NYC\nProduct Manager:\nYou own the roadmap.\n"
+         "Product design:\nYou sketch UX flows.", [("roadmap", "roadmap"), ("ux", "UX")]),
         # "seeks to" is the company's aim, "seeking to hire" still hires
         ("Acme seeks to empower teams with A/B testing.", []),
         ("Acme is seeking to hire a PM with SQL.", [("sql", "SQL")]),
