@@ -329,8 +329,7 @@ def _read(
     with_multi_role: bool | None,
     start: date | None,
     end: date | None,
-    where: str = "",
-    params: list | None = None,
+    level: str | None = None,
     order: str = "period",
 ) -> pl.DataFrame:
     if table not in MART_TABLES:
@@ -348,9 +347,9 @@ def _read(
     if end is not None:
         conds.append("period <= ?")
         args.append(end)
-    if where:
-        conds.append(where)
-        args.extend(params or [])
+    if level is not None:
+        conds.append("level = ?")
+        args.append(level)
     return wh.query(f"SELECT * FROM {table} WHERE {' AND '.join(conds)} ORDER BY {order}", args)
 
 
@@ -376,15 +375,7 @@ def mix_adjusted(
 ) -> pl.DataFrame:
     """mix_adjusted_demand rows for one grain, level and scope."""
     return _read(
-        wh,
-        "mix_adjusted_demand",
-        grain,
-        with_multi_role,
-        start,
-        end,
-        "level = ?",
-        [level],
-        order="period, item",
+        wh, "mix_adjusted_demand", grain, with_multi_role, start, end, level, order="period, item"
     )
 
 
@@ -393,15 +384,7 @@ def skill_demand(
 ) -> pl.DataFrame:
     """skill_demand rows for one grain, level and scope."""
     return _read(
-        wh,
-        "skill_demand",
-        grain,
-        with_multi_role,
-        start,
-        end,
-        "level = ?",
-        [level],
-        order="period, item_id",
+        wh, "skill_demand", grain, with_multi_role, start, end, level, order="period, item_id"
     )
 
 
