@@ -494,6 +494,12 @@ _STACK_ROLE_AFTER = re.compile(
     r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*"
     r"(?:developers?|engineers?|devs?|programmers?|architects?)\b"
 )
+# a design discipline named beside another one before their role: "UX and UI designers",
+# "UI/UX and graphic designers", "UI UX and product managers"
+_DESIGN_ROLE_AFTER = re.compile(
+    r"\s+(?:and|or)\s+(?!(?:the|our|their|your|its|an?)\b)[\w/-]+[\s-]+"
+    r"(?:designers?|managers?|specialists?|researchers?|engineers?|developers?)\b"
+)
 _TEAM_AFTER = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
@@ -1276,6 +1282,8 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     if (_STACK_ROLE_AFTER if category == "technical_knowledge" else _ROLE_AFTER).match(ctx, end):
         return False
     if category in _TEAM_CHECKED and _TEAM_AFTER.match(ctx, end):
+        return False
+    if category == "ux_ui_design" and _DESIGN_ROLE_AFTER.match(ctx, end):
         return False
     roles = cues.get(ROLE)
     if roles:

@@ -335,6 +335,10 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         # the stack named before its role, or with the role's stack in brackets
         ("You work with our Java and C++ developers.", []),
         ("Openings: Full Stack (Go) Engineer.", []),
+        # a design discipline named beside another before their role is part of the role
+        ("Acme | NYC\nWe work with UX and graphic designers.", []),
+        ("Acme | Product Manager | NYC\nYou appreciate UX and the designers who make it.",
+         [("ux", "UX")]),
         # a block labelled with another team's name, about that team's people
         ("Support: Our success managers are our first level of collaboration with clients.", []),
         ("Support: you own collaboration with clients.", [("collaboration", "collaboration")]),
