@@ -314,6 +314,7 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "require{|s}",
         f"requirement{_S}",
         "preferred",
+        "desired",
         "{a|big|huge|nice|major|definite|added|strong|bonus} plus",  # not "plus the data"
         "{is|are|be|as} plus",
         "{is|are} welcome",
@@ -514,7 +515,7 @@ _COMPANY_START = re.compile(
     r"its)\b"
 )
 _THIRD_PERSON = re.compile(
-    r"[\s•*>]*(?:[^,\n]{0,80},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
+    r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
     r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
     r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
     r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s(?:\([^()\n]{1,80}\)\s+)?"

@@ -97,8 +97,18 @@ def test_offsets_point_at_the_exact_characters(toy):
         ("We build analytics dashboards for retailers.", []),
         ("Acme uses SQL and Java everywhere.", []),
         ("At Acme, we live by OKRs.", []),
+        (
+            "For most of the large retailers and consumer brands in North America and nearly "
+            "all of Western Europe, Acme's dashboards are the standard.",
+            [],
+        ),
         # ... unless the sentence also speaks to the candidate
         ("Experience with dashboards is a plus.", [("dashboards", "dashboards")]),
+        (
+            "Experience building dashboards on large data warehouses with Java and SQL is "
+            "desired, but a general gift for data is more important.",
+            [("dashboards", "dashboards"), ("java", "Java"), ("sql", "SQL")],
+        ),
         ("We're looking for someone who knows SQL.", [("sql", "SQL")]),
         ("Acme seeks a PM with strong SQL.", [("sql", "SQL")]),
         # negation
