@@ -511,3 +511,17 @@ def test_shipped_taxonomy_finds_what_the_guide_lists(shipped, category):
         found_in.filter(pl.col("categories") == category)["posting_id"]
     )
     assert not missed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "GTM" alone names the go-to-market function (sales and marketing), not a plan
+        ("You work closely with engineering and GTM.", []),
+        ("You own the GTM strategy for new features.", ["go_to_market"]),
+        ("You plan the go-to-market.", ["go_to_market"]),
+    ],
+)
+def test_shipped_taxonomy_reads_gtm_as_a_plan_only(shipped, text, expected):
+    skills = found(shipped, text)
+    assert [sid for sid, _ in skills if sid == "go_to_market"] == expected
