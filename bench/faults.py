@@ -29,52 +29,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from warehouse import db  # noqa: E402
+from crash_runs import reader, state, writer  # noqa: E402
 
-WRITER = """
-import sys
-from flows.ingest import ingest
-if __name__ == "__main__":
-    ingest(inputs=sys.argv[2:], db_path=sys.argv[1], batch_rows=1500)
-"""
-READER = """
-import os, sys, time
-import duckdb
-ok = failed = 0
-while not os.path.exists(sys.argv[2]):
-    try:
-        con = duckdb.connect(sys.argv[1], read_only=True)
-        con.execute("SELECT count(*), count(DISTINCT posting_id) FROM postings").fetchall()
-        con.close()
-        ok += 1
-    except Exception as exc:
-        failed += 1
-        print("reader error:", exc, file=sys.stderr)
-    time.sleep(0.01)
-print(ok, failed)
-"""
 POINTS = ["session-started", "batch-loaded", "before-swap", "after-swap"]
-
-
-def state(path: Path) -> dict:
-    with db.connect(path, read_only=True) as wh:
-        return {
-            "postings": wh.query("SELECT posting_id, content_hash FROM postings ORDER BY 1").rows(),
-            "raw": wh.query(
-                "SELECT source_id, content_hash FROM raw_postings ORDER BY 1, 2"
-            ).rows(),
-            "quarantine": wh.query("SELECT ref, reason FROM quarantine ORDER BY 1, 2").rows(),
-            "duplicates": wh.scalar("SELECT count(*) - count(DISTINCT posting_id) FROM postings"),
-        }
-
-
-def child(env: dict, db_path: Path, inputs: list[Path], **extra: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db_path), *map(str, inputs)],
-        env={**env, **extra}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+BATCH_ROWS = 1500
 
 
 def judge(path: Path, before: dict, after: dict) -> tuple[str, int, int]:
@@ -102,18 +62,15 @@ def main() -> None:
     months = sorted(Path(args.hn).glob("*.json*"))[: args.months]
     base_in, run_in = months[: len(months) // 2], months[len(months) // 4 :]
 
-    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with tempfile.TemporaryDirectory() as tmp, prefect_test_harness(server_startup_timeout=120):
-        path = os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
-        env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": path}
         tmpd = Path(tmp)
         base, expected, work = tmpd / "base.duckdb", tmpd / "expected.duckdb", tmpd / "w.duckdb"
-        assert child(env, base, base_in).wait() == 0
+        assert writer(base, base_in, BATCH_ROWS).wait() == 0
         shutil.copy(base, expected)
         t0 = time.perf_counter()
-        assert child(env, expected, run_in).wait() == 0
+        assert writer(expected, run_in, BATCH_ROWS).wait() == 0
         run_seconds = time.perf_counter() - t0
         before, after = state(base), state(expected)
         print(f"warehouse before the run: {len(before['postings']):,} postings; "
@@ -126,14 +83,16 @@ def main() -> None:
         for kind, point in trials:
             shutil.copy(base, work)
             if kind == "point":
-                proc = child(env, work, run_in, PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60")
+                proc = writer(
+                    work, run_in, BATCH_ROWS, PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60"
+                )
                 for line in proc.stderr:
                     if line.startswith(f"FAULT-POINT {point}"):
                         break
                 label = f"at {point}"
             else:
                 delay = rng.uniform(0.2, run_seconds)
-                proc = child(env, work, run_in)
+                proc = writer(work, run_in, BATCH_ROWS)
                 time.sleep(delay)
                 label = f"after {delay:4.1f} s"
             os.kill(proc.pid, signal.SIGKILL)
@@ -143,17 +102,18 @@ def main() -> None:
             lost_total += max(lost, 0)
             dup_total += max(dup, 0)
             print(f"  kill -9 {label:<22} -> {outcome:<6} lost {lost}, duplicated {dup}")
-        rerun = child(env, work, run_in).wait() == 0 and state(work) == after
+        rerun = writer(work, run_in, BATCH_ROWS).wait() == 0 and state(work) == after
 
         stop = tmpd / "stop"
         shutil.copy(base, work)
-        reader = subprocess.Popen(
-            [sys.executable, "-c", READER, str(work), str(stop)], stdout=subprocess.PIPE, text=True
-        )
+        querying = reader(work, stop, seconds=3600)
         time.sleep(0.5)
-        writes_ok = child(env, work, run_in).wait() == 0
+        writes_ok = writer(work, run_in, BATCH_ROWS).wait() == 0
         stop.touch()
-        ok, failed = (int(x) for x in reader.communicate(timeout=60)[0].split())
+        ok, failed, errors = querying.communicate(timeout=60)[0].split(maxsplit=2)
+        ok, failed = int(ok), int(failed)
+        if failed:
+            print(f"reader errors: {errors.strip()}")
 
     fuzz = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py",

@@ -12,35 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from crash_runs import reader, state, writer
 
 from flows.ingest import ingest
 from warehouse import db
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-WRITER = """
-import sys
-from flows.ingest import ingest
-ingest(inputs=sys.argv[2:], db_path=sys.argv[1], batch_rows=10)
-"""
-READER = """
-import os, sys, time
-import duckdb
-ok = failed = 0
-errors = []
-end = time.monotonic() + 60
-while time.monotonic() < end and not os.path.exists(sys.argv[2]):
-    try:
-        con = duckdb.connect(sys.argv[1], read_only=True)
-        con.execute("SELECT count(*), count(DISTINCT posting_id) FROM postings").fetchall()
-        con.close()
-        ok += 1
-    except Exception as exc:
-        failed += 1
-        errors.append(str(exc)[:200])
-    time.sleep(0.02)
-print(ok, failed, errors[:3])
-"""
+BATCH_ROWS = 10  # postings per batch: a 40-posting run commits in several batches
 
 
 def postings_file(path: Path, ids: range, edited: range = range(0)) -> Path:
@@ -58,33 +36,9 @@ def postings_file(path: Path, ids: range, edited: range = range(0)) -> Path:
     return path
 
 
-def state(path: Path) -> dict:
-    with db.connect(path, read_only=True) as wh:
-        return {
-            "postings": wh.query("SELECT posting_id, content_hash FROM postings ORDER BY 1").rows(),
-            "raw": wh.query(
-                "SELECT source_id, content_hash FROM raw_postings ORDER BY 1, 2"
-            ).rows(),
-            "quarantine": wh.query("SELECT ref, reason FROM quarantine ORDER BY 1, 2").rows(),
-        }
-
-
-def child_env(**extra: str) -> dict:
-    from prefect.settings import PREFECT_API_URL
-
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value() or "", **extra}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[2]),
-                                         env.get("PYTHONPATH", "")])  # fmt: skip
-    return env
-
-
 def kill_at(point: str, db_path: Path, inputs: list[Path]) -> str:
     """Run an ingest in a child process and SIGKILL it at the named fault point."""
-    env = child_env(PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60")
-    child = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db_path), *map(str, inputs)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    child = writer(db_path, inputs, BATCH_ROWS, PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60")
     try:
         for line in child.stderr:
             if line.startswith(f"FAULT-POINT {point}"):
@@ -106,7 +60,7 @@ def before_after(tmp_path):
     run_input = [postings_file(tmp_path / "b.jsonl", range(21, 61), edited=range(21, 26))]
     expected = tmp_path / "expected.duckdb"
     shutil.copy(base, expected)
-    ingest(inputs=[str(p) for p in run_input], db_path=str(expected), batch_rows=10)
+    ingest(inputs=[str(p) for p in run_input], db_path=str(expected), batch_rows=BATCH_ROWS)
     return base, run_input, state(base), state(expected)
 
 
@@ -121,7 +75,7 @@ def test_a_killed_run_leaves_the_warehouse_before_or_after_never_half(before_aft
     kill_at(point, base, run_input)
     assert state(base) == {"before": before, "after": after}[outcome]
 
-    ingest(inputs=[str(p) for p in run_input], db_path=str(base), batch_rows=10)  # rerun
+    ingest(inputs=[str(p) for p in run_input], db_path=str(base), batch_rows=BATCH_ROWS)  # rerun
     assert state(base) == after
     assert not base.with_name(base.name + ".next").exists()
     with db.connect(base, read_only=True) as wh:
@@ -136,17 +90,16 @@ def test_a_killed_run_leaves_the_warehouse_before_or_after_never_half(before_aft
 def test_readers_in_a_loop_never_fail_during_runs(before_after):
     base, run_input, _, after = before_after
     stop = base.with_name("stop")
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(base), str(stop)], stdout=subprocess.PIPE, text=True
-    )
+    querying = reader(base, stop)
     time.sleep(0.5)
-    writer = subprocess.run(
-        [sys.executable, "-c", WRITER, str(base), *map(str, run_input)],
-        env=child_env(), capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert writer.returncode == 0, writer.stderr[-2000:]
+    run = writer(base, run_input, BATCH_ROWS)
+    try:
+        _, err = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    assert run.returncode == 0, err[-2000:]
     stop.touch()
-    out, _ = reader.communicate(timeout=60)
+    out, _ = querying.communicate(timeout=60)
     ok, failed = (int(x) for x in out.split()[:2])
     assert (ok > 20, failed) == (True, 0), out
     assert state(base) == after
