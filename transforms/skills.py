@@ -524,7 +524,8 @@ _THIRD_PERSON = re.compile(
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
     r"delivers|connects|brings|gives|lets|allows|aims|exists|operates|serves|sells|runs|"
     r"combines|automates|simplifies|transforms|supports|handles|specializes|focuses|"
-    r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives)\b"
+    r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives|"
+    r"touches)\b"
 )
 _ROLE_OR_TEAM_RX = (
     CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"

@@ -97,6 +97,7 @@ def test_offsets_point_at_the_exact_characters(toy):
         ("We build analytics dashboards for retailers.", []),
         ("Acme uses SQL and Java everywhere.", []),
         ("At Acme, we live by OKRs.", []),
+        ("The stack touches everything from Java on the device to SQL in the cloud.", []),
         (
             "For most of the large retailers and consumer brands in North America and nearly "
             "all of Western Europe, Acme's dashboards are the standard.",
