@@ -887,6 +887,11 @@ class _Post:
                     hired = self._hired(pos, end)
                     if hired == PM and not aside:
                         other_role = False
+                        if not (
+                            (roles and _any_in(roles, pos, pos + len(line)))
+                            or _is_department_list(self.ctx[at:end])
+                        ):
+                            kind |= _PM_BLOCK  # a paragraph about the PM alone is the PM's
                     elif (
                         hired == ROLE
                         and opens

@@ -246,6 +246,14 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme | Product Manager | NYC\nWe're looking for a Product Manager to own the "
          "roadmap. Ideally experienced with SQL. (We are also hiring engineers.)",
          [("roadmap", "roadmap"), ("sql", "SQL")]),
+        # a paragraph that hires the PM alone is the PM's, even in a post hiring engineers
+        ("Acme is looking for Java developers as well as product managers.\nWe are "
+         "looking for a junior product manager who will own the roadmap. The right candidate "
+         "will have a strong technical background.",
+         [("roadmap", "roadmap"), ("technical_background", "technical background")]),
+        ("Acme is looking for Java developers as well as product managers.\nHiring for "
+         "software engineering, data science, product management, sales and marketing. Java.",
+         []),
         # in a post that hires a PM, a department heading opens that department's section
         ("Acme | Product Manager | NYC\nProduct Manager:\nYou own the roadmap.\n"
          "Engineering:\nExperience with Java and SQL.", [("roadmap", "roadmap")]),
