@@ -570,6 +570,8 @@ _NOT_A_PERSON = re.compile(
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _WHOLE_LINE = re.compile(r".*")
+_CANDIDATE_WITH = re.compile(r"\b(?:with|who|that|having)\b")
+_SUBJECT_START = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
 # a line introducing a list of openings, and the shape of its items
 _OPENINGS_INTRO = re.compile(
     r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
@@ -854,6 +856,7 @@ class _Post:
                     and ":" not in stripped[:-1]
                     and stripped[-1] not in ".!?"
                     and not self.cue(STRONG, pos, pos + len(line))
+                    and not _CANDIDATE_WITH.search(line)  # "a PM with a technical background"
                 ):
                     kind |= _NOT_DEMAND_LINE  # "- Product Manager, Data Platform": its area
             elif n:
@@ -1133,7 +1136,12 @@ class _Post:
             _COMPANY_START.match(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
             or self.line_kind(start) & _COMPANY_SECTION
-            or (not self.cue(STRONG, start, end) and _THIRD_PERSON.match(ctx, s_at, end))
+            or (
+                not self.cue(STRONG, start, end)
+                and _THIRD_PERSON.match(ctx, s_at, end)
+                # (not "PM who has a technical background": a PM subject is the candidate)
+                and not self.cue(PM, s_at, _SUBJECT_START.match(ctx, s_at).end() + 1)
+            )
         ):  # ("Experience with X is a plus" reads like "Acme is ..." but speaks to the candidate)
             # about the company: only what follows a word to the candidate ("We build
             # dashboards and need someone fluent in SQL") or a hiring verb ("Acme seeks a PM

@@ -254,6 +254,15 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme is looking for Java developers as well as product managers.\nHiring for "
          "software engineering, data science, product management, sales and marketing. Java.",
          []),
+        # the PM's item in a list of openings, and a sentence whose subject is the PM, speak
+        # of the candidate
+        ("Acme | NYC\nWe're looking for:\n* experienced Java engineers\n"
+         "* a product manager with a technical background",
+         [("technical_background", "technical background")]),
+        ("Acme | NYC\nOpenings: Java engineers, product managers.\nProduct Manager, Data:\n"
+         "PM who has a technical background and owns the roadmap.",
+         [("technical_background", "technical background"), ("roadmap", "roadmap")]),
+        ("Acme | NYC\nAcme's engineers and product people are solving problems in Java.", []),
         # in a post that hires a PM, a department heading opens that department's section
         ("Acme | Product Manager | NYC\nProduct Manager:\nYou own the roadmap.\n"
          "Engineering:\nExperience with Java and SQL.", [("roadmap", "roadmap")]),
