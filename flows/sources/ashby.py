@@ -15,13 +15,17 @@ from typing import Any
 from flows.sources.common import (
     board_from_url,
     country_code,
+    flag_field,
     month_of,
+    number_field,
+    object_field,
+    objects_field,
     parsed_jobs,
     payload_text,
     quarantined,
     salary_from_summary,
-    text_or_none,
-    utc_datetime,
+    text_field,
+    time_field,
 )
 
 SOURCE = "ashby"
@@ -46,47 +50,52 @@ def looks_like(obj: Any) -> bool:
     return any(len(_JOB_KEYS & j.keys()) >= 2 for j in jobs)
 
 
-def _interval(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    parts = value.upper().split()
+def _interval(value: str | None) -> str | None:
+    parts = (value or "").upper().split()
     if len(parts) == 2 and parts[0] == "1":
         return _INTERVALS.get(parts[1])
     return _INTERVALS.get(parts[-1]) if parts else None
 
 
 def _salary(job: dict) -> dict:
-    comp = job.get("compensation")
-    if not isinstance(comp, dict):
-        return {}
-    for part in comp.get("summaryComponents") or []:
-        if not isinstance(part, dict) or part.get("compensationType") != "Salary":
-            continue
-        low, high = part.get("minValue"), part.get("maxValue")
-        if isinstance(low, int | float) or isinstance(high, int | float):
-            low = low if isinstance(low, int | float) else high
-            high = high if isinstance(high, int | float) else low
-            return {
-                "salary_min": float(low),
-                "salary_max": float(high),
-                "salary_currency": text_or_none(part.get("currencyCode")),
-                "salary_period": _interval(part.get("interval")),
-            }
+    """From the first Salary component with an amount, else from the summary texts.
+
+    Every component and summary is read, so a wrong-typed one quarantines the job (FieldError)
+    even when another gives the salary."""
+    comp = object_field(job, "compensation")
+    found = []
+    parts = objects_field(comp, "summaryComponents", "compensation.summaryComponents")
+    for i, part in enumerate(parts):
+        name = f"compensation.summaryComponents[{i}]"
+        kind = text_field(part, "compensationType", f"{name}.compensationType")
+        low = number_field(part, "minValue", f"{name}.minValue")
+        high = number_field(part, "maxValue", f"{name}.maxValue")
+        currency = text_field(part, "currencyCode", f"{name}.currencyCode")
+        period = _interval(text_field(part, "interval", f"{name}.interval"))
+        if kind == "Salary" and (low is not None or high is not None):
+            found.append(
+                {
+                    "salary_min": low if low is not None else high,
+                    "salary_max": high if high is not None else low,
+                    "salary_currency": currency,
+                    "salary_period": period,
+                }
+            )
     for key in ("scrapeableCompensationSalarySummary", "compensationTierSummary"):
-        found = salary_from_summary(comp.get(key))
-        if found:
-            return found
-    return {}
+        found.append(salary_from_summary(text_field(comp, key, f"compensation.{key}")))
+    return next((f for f in found if f), {})
 
 
 def _country(job: dict) -> str | None:
-    address = job.get("address")
-    postal = address.get("postalAddress") if isinstance(address, dict) else None
-    return country_code(postal.get("addressCountry")) if isinstance(postal, dict) else None
+    postal = object_field(object_field(job, "address"), "postalAddress", "address.postalAddress")
+    return country_code(
+        text_field(postal, "addressCountry", "address.postalAddress.addressCountry")
+    )
 
 
 def _body(job: dict) -> str | None:
-    return text_or_none(job.get("descriptionHtml")) or text_or_none(job.get("descriptionPlain"))
+    html, plain = text_field(job, "descriptionHtml"), text_field(job, "descriptionPlain")
+    return html or plain
 
 
 def parse_response(
@@ -97,12 +106,12 @@ def parse_response(
         return [], [quarantined(SOURCE, ref, "not an Ashby job-board response", obj)]
 
     def row(job: dict, source_id: str, title: str, body: str) -> dict | None:
-        if job.get("isListed") is False:
+        if flag_field(job, "isListed") is False:
             return None  # unlisted jobs are not public postings
-        url = text_or_none(job.get("jobUrl")) or text_or_none(job.get("applyUrl"))
+        job_url, apply_url = text_field(job, "jobUrl"), text_field(job, "applyUrl")
+        url = job_url or apply_url
         name = board or board_from_url(url, HOSTS)
-        posted = utc_datetime(job.get("publishedAt"))
-        remote = job.get("isRemote")
+        posted = time_field(job, "publishedAt")
         return {
             "source": SOURCE,
             "source_id": source_id,
@@ -111,9 +120,9 @@ def parse_response(
             "payload": payload_text(job),
             "company": name,
             "title": title,
-            "location": text_or_none(job.get("location")),
+            "location": text_field(job, "location"),
             "country": _country(job),
-            "remote": remote if isinstance(remote, bool) else None,
+            "remote": flag_field(job, "isRemote"),
             "posted_at": posted,
             "posted_month": month_of(posted or fetched_at),
             "url": url,

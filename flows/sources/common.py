@@ -7,6 +7,7 @@ No I/O and no network here: every function works on values already decoded from 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -76,8 +77,11 @@ def parsed_jobs(
     """Posting rows and quarantined records from the job objects of one ATS response.
 
     A job is quarantined, named `{ref}[i] id=...`, when it is not an object or has no id,
-    no `title_key` text or no `body(job)` (reason: `missing_body`). Every other
-    job becomes `row(job, source_id, title, body)`, unless that returns None (skipped).
+    no `title_key` text or no `body(job)` (reason: `missing_body`), when a field holds a
+    value of the wrong type (`FieldError` from the field readers below: the reason names the
+    field), or when parsing it fails in any other way (the reason names the exception).
+    Every other job becomes `row(job, source_id, title, body)`, unless that returns None
+    (skipped). One bad job never stops the others.
     """
     named = "title" if title_key == "title" else f"{title_key} (title)"
     rows: list[dict] = []
@@ -87,23 +91,137 @@ def parsed_jobs(
         if not isinstance(job, dict):
             bad.append(quarantined(source, where, f"{noun} is not a JSON object", job))
             continue
-        source_id = job_id(job.get("id"))
-        title = text_or_none(job.get(title_key))
-        text = body(job)
-        where = f"{where} id={source_id}" if source_id else where
-        if source_id is None:
-            missing = "has no id"
-        elif title is None:
-            missing = f"has no {named}"
-        elif text is None:
-            missing = missing_body
-        else:
-            made = row(job, source_id, title, text)
-            if made is not None:
-                rows.append(made)
-            continue
-        bad.append(quarantined(source, where, f"{noun} {missing}", job))
+        try:
+            source_id = id_field(job, "id")
+            where = f"{where} id={source_id}" if source_id else where
+            title = text_field(job, title_key) if source_id else None
+            text = body(job) if title else None
+            if source_id is None:
+                problem = "has no id"
+            elif title is None:
+                problem = f"has no {named}"
+            elif text is None:
+                problem = missing_body
+            else:
+                made = row(job, source_id, title, text)
+                if made is not None:
+                    rows.append(made)
+                continue
+        except FieldError as exc:
+            problem = str(exc)
+        except Exception as exc:  # a parser bug on one record must not stop the whole load
+            problem = f"could not be parsed: {type(exc).__name__}: {exc}"
+        bad.append(quarantined(source, where, f"{noun} {problem}", job))
     return rows, bad
+
+
+class FieldError(ValueError):
+    """A record's field holds a value of the wrong type, or one that cannot be read.
+
+    Raised by the field readers below with a reason naming the field ('field \'lists\' is a
+    number (5), expected a list'); `parsed_jobs` quarantines the record with it.
+    """
+
+    def __init__(self, name: str, value: Any, expected: str) -> None:
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        super().__init__(f"field {name!r} is {_json_kind(value)} ({shown}), expected {expected}")
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def text_field(record: dict, key: str, name: str | None = None) -> str | None:
+    """`record[key]` stripped; None when absent, null or blank. FieldError when not text.
+
+    `name` is how the reason names the field (default `key`; e.g. 'categories.location').
+    """
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return text_or_none(value)
+    raise FieldError(name or key, value, "text")
+
+
+def id_field(record: dict, key: str, name: str | None = None) -> str | None:
+    """An id as text (text or a whole number); None when absent or blank. FieldError else."""
+    value = record.get(key)
+    if value is None or isinstance(value, str) or _is_int(value):
+        return job_id(value)
+    raise FieldError(name or key, value, "text or a whole number")
+
+
+def number_field(record: dict, key: str, name: str | None = None) -> float | None:
+    """A finite number as float; None when absent or null. FieldError else (booleans too)."""
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    raise FieldError(name or key, value, "a finite number")
+
+
+def flag_field(record: dict, key: str, name: str | None = None) -> bool | None:
+    """A boolean; None when absent or null. FieldError else."""
+    value = record.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    raise FieldError(name or key, value, "true or false")
+
+
+def object_field(record: dict, key: str, name: str | None = None) -> dict:
+    """An object; {} when absent or null. FieldError else."""
+    value = record.get(key)
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return value
+    raise FieldError(name or key, value, "an object")
+
+
+def objects_field(record: dict, key: str, name: str | None = None) -> list[dict]:
+    """A list of objects; [] when absent or null. FieldError when it, or an item, is not."""
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FieldError(name or key, value, "a list")
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise FieldError(f"{name or key}[{i}]", item, "an object")
+    return value
+
+
+def time_field(
+    record: dict,
+    key: str,
+    name: str | None = None,
+    *,
+    parse: Callable[[Any], datetime | None] | None = None,
+) -> datetime | None:
+    """A UTC datetime read by `parse` (default `utc_datetime`: ISO 8601 text or epoch seconds);
+    None when absent, null or empty text. FieldError when present but unreadable."""
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    moment = (parse or utc_datetime)(value)
+    if moment is None:
+        raise FieldError(name or key, value, "a date/time")
+    return moment
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def utc_datetime(value: Any) -> datetime | None:

@@ -14,11 +14,13 @@ from typing import Any
 from flows.sources.common import (
     board_from_url,
     month_of,
+    object_field,
+    objects_field,
     parsed_jobs,
     payload_text,
     quarantined,
-    text_or_none,
-    utc_datetime,
+    text_field,
+    time_field,
 )
 
 SOURCE = "greenhouse"
@@ -43,10 +45,10 @@ def looks_like(obj: Any) -> bool:
 
 def _remote(job: dict) -> bool | None:
     """From the board's 'Location Type'-like metadata field, where the company sets one."""
-    for field in job.get("metadata") or []:
-        if not isinstance(field, dict) or not isinstance(field.get("value"), str):
-            continue
-        name = str(field.get("name") or "").lower()
+    for i, field in enumerate(objects_field(job, "metadata")):
+        name = (text_field(field, "name", f"metadata[{i}].name") or "").lower()
+        if not isinstance(field.get("value"), str):
+            continue  # select lists, yes/no and numbers are other kinds of custom field
         if "location" in name or "remote" in name or "workplace" in name:
             value = field["value"].lower()
             if "remote" in value:
@@ -64,19 +66,19 @@ def parse_response(
         return [], [quarantined(SOURCE, ref, "not a Greenhouse jobs response", obj)]
 
     def row(job: dict, source_id: str, title: str, body: str) -> dict:
-        url = text_or_none(job.get("absolute_url"))
+        url = text_field(job, "absolute_url")
         job_board = board or board_from_url(url, HOSTS)
-        posted = utc_datetime(job.get("first_published")) or utc_datetime(job.get("updated_at"))
-        location = job.get("location")
+        first, updated = time_field(job, "first_published"), time_field(job, "updated_at")
+        posted = first or updated
         return {
             "source": SOURCE,
             "source_id": source_id,
             "board": job_board,
             "fetched_at": fetched_at,
             "payload": payload_text(job),
-            "company": text_or_none(job.get("company_name")) or job_board,
+            "company": text_field(job, "company_name") or job_board,
             "title": title,
-            "location": text_or_none(location.get("name")) if isinstance(location, dict) else None,
+            "location": text_field(object_field(job, "location"), "name", "location.name"),
             "country": None,
             "remote": _remote(job),
             "posted_at": posted,
@@ -89,7 +91,7 @@ def parse_response(
         obj["jobs"],
         source=SOURCE,
         ref=f"{ref}#jobs",
-        body=lambda job: text_or_none(job.get("content")),
+        body=lambda job: text_field(job, "content"),
         missing_body="has no content (description); request jobs?content=true",
         row=row,
     )

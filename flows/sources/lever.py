@@ -17,10 +17,14 @@ from flows.sources.common import (
     country_code,
     epoch_ms_datetime,
     month_of,
+    number_field,
+    object_field,
+    objects_field,
     parsed_jobs,
     payload_text,
     quarantined,
-    text_or_none,
+    text_field,
+    time_field,
 )
 
 SOURCE = "lever"
@@ -51,46 +55,41 @@ def looks_like(obj: Any) -> bool:
 
 def _body(posting: dict) -> str | None:
     parts = []
-    description = text_or_none(posting.get("description")) or text_or_none(
-        posting.get("descriptionPlain")
-    )
-    if description:
-        parts.append(description)
-    for item in posting.get("lists") or []:
-        if not isinstance(item, dict):
-            continue
-        heading = text_or_none(item.get("text"))
-        content = text_or_none(item.get("content"))
+    # Every field is read (not only the first found) so a wrong-typed one is never let through.
+    description, plain = text_field(posting, "description"), text_field(posting, "descriptionPlain")
+    if description or plain:
+        parts.append(description or plain)
+    for i, item in enumerate(objects_field(posting, "lists")):
+        heading = text_field(item, "text", f"lists[{i}].text")
+        content = text_field(item, "content", f"lists[{i}].content")
         if heading:
             parts.append(f"<h3>{html.escape(heading, quote=False)}</h3>")
         if content:
             parts.append(content)
-    additional = text_or_none(posting.get("additional")) or text_or_none(
-        posting.get("additionalPlain")
-    )
-    if additional:
-        parts.append(additional)
+    additional, plain = text_field(posting, "additional"), text_field(posting, "additionalPlain")
+    if additional or plain:
+        parts.append(additional or plain)
     return "\n".join(parts) or None
 
 
 def _salary(posting: dict) -> dict:
-    rng = posting.get("salaryRange")
-    if not isinstance(rng, dict):
-        return {}
-    low, high = rng.get("min"), rng.get("max")
-    numbers = [v for v in (low, high) if isinstance(v, int | float) and not isinstance(v, bool)]
-    if not numbers:
+    rng = object_field(posting, "salaryRange")
+    low = number_field(rng, "min", "salaryRange.min")
+    high = number_field(rng, "max", "salaryRange.max")
+    currency = text_field(rng, "currency", "salaryRange.currency")
+    interval = text_field(rng, "interval", "salaryRange.interval")
+    if low is None and high is None:
         return {}
     return {
-        "salary_min": float(low) if low in numbers else float(min(numbers)),
-        "salary_max": float(high) if high in numbers else float(max(numbers)),
-        "salary_currency": text_or_none(rng.get("currency")),
-        "salary_period": _INTERVALS.get(str(rng.get("interval") or "")),
+        "salary_min": low if low is not None else high,
+        "salary_max": high if high is not None else low,
+        "salary_currency": currency,
+        "salary_period": _INTERVALS.get(interval or ""),
     }
 
 
 def _remote(posting: dict) -> bool | None:
-    kind = str(posting.get("workplaceType") or "").lower()
+    kind = (text_field(posting, "workplaceType") or "").lower()
     if kind == "remote":
         return True
     if kind in ("onsite", "on-site", "hybrid"):
@@ -111,12 +110,11 @@ def parse_response(
         return [], [quarantined(SOURCE, ref, reason, obj)]
 
     def row(posting: dict, source_id: str, title: str, body: str) -> dict:
-        url = text_or_none(posting.get("hostedUrl")) or text_or_none(posting.get("applyUrl"))
+        hosted, apply = text_field(posting, "hostedUrl"), text_field(posting, "applyUrl")
+        url = hosted or apply
         site = board or board_from_url(url, HOSTS)
-        categories = (
-            posting.get("categories") if isinstance(posting.get("categories"), dict) else {}
-        )
-        posted = epoch_ms_datetime(posting.get("createdAt"))
+        categories = object_field(posting, "categories")
+        posted = time_field(posting, "createdAt", parse=epoch_ms_datetime)
         return {
             "source": SOURCE,
             "source_id": source_id,
@@ -125,8 +123,8 @@ def parse_response(
             "payload": payload_text(posting),
             "company": site,
             "title": title,
-            "location": text_or_none(categories.get("location")),
-            "country": country_code(posting.get("country")),
+            "location": text_field(categories, "location", "categories.location"),
+            "country": country_code(text_field(posting, "country")),
             "remote": _remote(posting),
             "posted_at": posted,
             "posted_month": month_of(posted or fetched_at),

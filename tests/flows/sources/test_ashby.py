@@ -2,6 +2,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from wrong_fields import cases, check_nulls_count_as_missing, check_quarantined_alone
 
 from flows.sources import ashby
 from flows.sources.common import salary_from_summary
@@ -99,3 +100,13 @@ def test_broken_jobs_are_quarantined(response, change, reason):
     )
     assert len(rows) == 1
     assert [b["reason"] for b in bad] == [reason]
+
+
+@pytest.mark.parametrize(("path", "value"), cases("ashby"))
+def test_wrong_typed_field_quarantines_its_job_only(response, path, value):
+    # 'summaryComponents': 5 raised TypeError out of parse_response and stopped the load.
+    check_quarantined_alone(ashby, response, path, value)
+
+
+def test_null_optional_fields_count_as_missing(response):
+    check_nulls_count_as_missing(ashby, response)

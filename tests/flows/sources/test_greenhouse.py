@@ -2,6 +2,12 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from wrong_fields import (
+    cases,
+    check_nulls_count_as_missing,
+    check_quarantined_alone,
+    with_value,
+)
 
 from flows.sources import greenhouse
 from transforms.records import PARSED_SCHEMA, parsed_frame
@@ -69,3 +75,20 @@ def test_broken_jobs_are_quarantined_beside_good_ones(response, job, reason):
 def test_not_a_response_is_quarantined_whole():
     rows, bad = greenhouse.parse_response({"error": "nope"}, board="b", fetched_at=FETCHED, ref="x")
     assert rows == [] and bad[0]["reason"] == "not a Greenhouse jobs response"
+
+
+@pytest.mark.parametrize(("path", "value"), cases("greenhouse"))
+def test_wrong_typed_field_quarantines_its_job_only(response, path, value):
+    # 'metadata': 5 raised TypeError out of parse_response and stopped the load.
+    check_quarantined_alone(greenhouse, response, path, value)
+
+
+@pytest.mark.parametrize("value", [["Remote", "Hybrid"], 3, True, {"amount": 1}, None])
+def test_metadata_values_of_other_kinds_are_other_custom_fields(response, value):
+    job = with_value(response["jobs"][0], ("metadata", 0, "value"), value)
+    (row,), bad = greenhouse.parse_response({"jobs": [job]}, board="b", fetched_at=FETCHED, ref="r")
+    assert bad == [] and row["remote"] is None  # multi-select, number, yes/no, currency
+
+
+def test_null_optional_fields_count_as_missing(response):
+    check_nulls_count_as_missing(greenhouse, response)

@@ -2,6 +2,7 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
+from wrong_fields import cases, check_nulls_count_as_missing, check_quarantined_alone
 
 from flows.sources import lever
 from transforms.records import PARSED_SCHEMA, parsed_frame
@@ -94,3 +95,13 @@ def test_error_object_and_empty_site():
     )
     assert rows == [] and "Document not found" in bad[0]["reason"]
     assert lever.parse_response([], board="x", fetched_at=FETCHED, ref="r") == ([], [])
+
+
+@pytest.mark.parametrize(("path", "value"), cases("lever"))
+def test_wrong_typed_field_quarantines_its_posting_only(response, path, value):
+    # 'lists': 5 raised TypeError out of parse_response and stopped the whole load.
+    check_quarantined_alone(lever, response, path, value)
+
+
+def test_null_optional_fields_count_as_missing(response):
+    check_nulls_count_as_missing(lever, response)
