@@ -546,6 +546,12 @@ _ADDRESSED_ROLE = re.compile(
     + _ROLE_OR_TEAM_RX
     + r")\b\s*,?\s*(?:you|you'll|you will|your)\b"  # the role ends the phrase: "As a X, you ..."
 )
+# a role word that names a thing, not people: "developer tools", "Developer Marketplaces",
+# "IBM Watson Developer Labs", "devops experience"
+_NOT_A_ROLE_AFTER = (
+    r"s?\s+(?:tools?|platforms?|experience|products?|apis?|sdks?|skills|labs?|relations|"
+    r"advocacy|marketplaces?|communit(?:y|ies)|ecosystems?|incentiv\w*|productivity|portals?)\b"
+)
 # "• Technical Product Manager ($150k): Business-minded ex-engineer with SQL ..."
 _PM_TITLE_LINE = re.compile(
     r"[ \t•*>\-–\d.)#]*(?:[\w/&.+#'-]+[ \t]+){0,3}?(?:product (?:manager|owner|lead|director)s?|"
@@ -561,7 +567,9 @@ _ROLE_TITLE_LINE = re.compile(
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
     r"between)\b)[\w/&.+#()',-]+[ \t]+){0,5}?"
     + CUE_ROLE_RX
-    + r"\b[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
+    + r"\b(?!"
+    + _NOT_A_ROLE_AFTER
+    + r")[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
 _ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
 _NOT_A_PERSON = re.compile(
@@ -609,7 +617,7 @@ _NOT_HIRED_BEFORE = re.compile(
 _HIRED_IS_OTHER = re.compile(
     r"\b(?:who|that|to|with|someone|somebody|person|individuals?|folks|you)\b"
 )
-_NOT_HIRED_AFTER = re.compile(r"s?\s+(?:tools?|platforms?|experience|products?|apis?|sdks?)\b")
+_NOT_HIRED_AFTER = re.compile(_NOT_A_ROLE_AFTER)
 _PRODUCT_ADJ_AFTER = re.compile(
     r"[\s-](?:powered|driven|enabled|native|infused|assisted|backed|centric)\b"
 )
@@ -696,6 +704,7 @@ class _Post:
         "_departments",
         "_lines",
         "_multi_role",
+        "_pm_hired",
         "_verdict",
         "bounds",
         "company",
@@ -723,6 +732,7 @@ class _Post:
         self.name: str | None = None  # the company's name where hits are not demands
         self._lines: tuple[list[int], list[int]] | None = None
         self._multi_role: bool | None = None
+        self._pm_hired: bool | None = None
         self._clauses: dict[int, list[int]] = {}  # sentence start -> ends of ", and we ..."
         self._departments: dict[int, bool] = {}  # sentence start -> a list of departments
         self.bounds = _sentence_ends(ctx)
@@ -765,11 +775,7 @@ class _Post:
         header_end = self.header_end
         header_block = header_end >= 0
         company = self.company
-        # the rules that read a block as another role's apply to posts that hire a PM: in any
-        # other post the role a paragraph hires or addresses is the posting's own
-        hires_pm = bool(pms) and (
-            self.header_hires_role(kind=PM) or any(self._hires_pm(p) for p in pms)
-        )
+        hires_pm = self.hires_pm()
         # a header that names other roles and no PM, in a post that hires a PM further down
         # ("Acme | VP Engineering | NYC", then "Also hiring PMs"), is that role's posting until
         # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
@@ -903,7 +909,8 @@ class _Post:
                     ):
                         kind |= _OTHER_ROLE  # this paragraph only
             if other_role:
-                kind |= _OTHER_ROLE
+                if pms:  # (in a post that names no PM, every role's block is its own)
+                    kind |= _OTHER_ROLE
             elif pm_block:
                 kind |= _PM_BLOCK
             # list items inherit a non-demand intro line
@@ -1011,6 +1018,16 @@ class _Post:
             return True
         return False
 
+    def hires_pm(self) -> bool:
+        """The posting hires a PM: the rules that read a paragraph as the PM's or another
+        role's by what it addresses or hires apply only then."""
+        if self._pm_hired is None:
+            pms = self.cues.get(PM)
+            self._pm_hired = bool(pms) and (
+                self.header_hires_role(kind=PM) or any(self._hires_pm(p) for p in pms)
+            )
+        return self._pm_hired
+
     def _hires_pm(self, p: int) -> bool:
         """The PM named at `p` is an opening: a hiring word precedes it in its sentence, or it
         heads a short line (a title, an item in a list of openings)."""
@@ -1029,6 +1046,9 @@ class _Post:
         a second posting: it does not make the first one shared."""
         if self._multi_role is not None:
             return self._multi_role
+        if not self.cues.get(PM):
+            self._multi_role = False  # a post that names no PM: every role it hires is its own
+            return False
         roles = self.cues.get(ROLE)
         multi = False
         if roles:
@@ -1127,7 +1147,7 @@ class _Post:
         s_at = start + len(ctx[start:end]) - len(ctx[start:end].lstrip())
         if self.line_kind(start) & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
-            or self._hires_other_roles(start, end)
+            or (self._hires_other_roles(start, end) and self.cues.get(PM))
             or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
             or _LABELLED_FACTS.match(ctx, s_at, end)
         ):

@@ -263,6 +263,14 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
          "PM who has a technical background and owns the roadmap.",
          [("technical_background", "technical background"), ("roadmap", "roadmap")]),
         ("Acme | NYC\nAcme's engineers and product people are solving problems in Java.", []),
+        # a post that names no PM: the roles it hires and their blocks are its own
+        ("Acme | NYC\nSenior Java Developer:\n- 5 years of Java\n- SQL",
+         [("java", "Java"), ("sql", "SQL")]),
+        ("Acme | NYC\nWe are looking for engineers who know SQL.", [("sql", "SQL")]),
+        ("Acme | Backend Engineers, Designers | NYC\nYou know Java.", [("java", "Java")]),
+        # a role word that names a thing is no opening ("Developer Marketplaces")
+        ("Acme | Product Manager | NYC\nYou will own one of these areas:\nDeveloper Tools\n"
+         "Developer Marketplaces\nWhat you'll do:\n- Ship Java SDKs", [("java", "Java")]),
         # in a post that hires a PM, a department heading opens that department's section
         ("Acme | Product Manager | NYC\nProduct Manager:\nYou own the roadmap.\n"
          "Engineering:\nExperience with Java and SQL.", [("roadmap", "roadmap")]),
@@ -362,7 +370,7 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         ("Acme | Product Manager | NYC\nYou know Java.", [("java", "Java")]),
         # the stack named before its role, or with the role's stack in brackets
         ("You work with our Java and C++ developers.", []),
-        ("Openings: Full Stack (Go) Engineer.", []),
+        ("Openings: Full Stack (Go) Engineer, Product Manager.", []),
         # a design discipline named beside another before their role is part of the role
         ("Acme | NYC\nWe work with UX and graphic designers.", []),
         ("Acme | Product Manager | NYC\nYou appreciate UX and the designers who make it.",
