@@ -27,18 +27,19 @@ How a posting is read
      a list of departments being hired for ("engineering, design, technical writing") are not
      demands;
    - other roles are not the PM's demands: a hit followed or preceded by a role noun ("UX
-     designers", "Java and C++ developers", "engineers influence decisions"), a sentence
-     hiring other roles first ("looking for engineers (Java, Go) and a PM"), the block under
-     another role's title line ("Senior Backend Engineer:"), a line that is mostly a job link;
-     and in a post that hires a PM: the block addressed to another role ("As a backend
+     designers", "Java and C++ developers", "engineers influence decisions"), a line that is
+     mostly a job link; in a post that names a PM, a sentence hiring other roles first
+     ("looking for engineers (Java, Go) and a PM") and the block under another role's title
+     line ("Senior Backend Engineer:") (a post that names no PM keeps its own roles'
+     demands); and in a post that hires a PM: the block addressed to another role ("As a backend
      engineer, you ...", also from mid-line), a paragraph that opens by hiring only other
      roles ("We're hiring our first Data Analyst. ..."), the body of a post whose header
      names only other roles (in any other post the role a paragraph addresses is the
      posting's own);
-   - in a post that hires other roles too (its first line or a title line names them), a
-     technical skill counts only in the PM's own block or after a PM named earlier in its
-     sentence: engineers' stacks are theirs ("Product managers with a technical background"
-     still counts);
+   - in a post that names a PM and hires other roles too (its first line or a title line
+     names them), a technical skill counts only in the PM's own block or after a PM named
+     earlier in its sentence: engineers' stacks are theirs ("Product managers with a technical
+     background" still counts);
    - the items of a list of openings ("We're hiring across:" then "Platform: Backend
      Engineer (Java)") name openings and their areas, not demands (the PM's item and its
      sub-items stay readable);
