@@ -1,6 +1,7 @@
-"""Bad input, property-based: malformed HTML, huge posts, wrong encodings, null fields and
-injection-looking strings thrown at every parser, the normalizer and the loader. Nothing
-crashes, every record comes out parsed or quarantined with a reason, and strings reach the
+"""Bad input, property-based: malformed HTML, huge posts, wrong encodings, null fields,
+wrong-typed fields and injection-looking strings thrown at every parser, the normalizer and
+the loader. Nothing crashes, every record comes out parsed or quarantined with a reason (a job
+with a wrong-typed field: quarantined alone, naming the field), and strings reach the
 warehouse as data (never as SQL).
 
 PMPULSE_FUZZ_EXAMPLES sets the examples per property (default 25; bench/faults.py uses more).
@@ -13,8 +14,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wrong_fields import ATS, accepted, field_name, with_value
 
 from flows.ingest import normalize
 from flows.sources import ashby, files, greenhouse, hn, jsonld, lever, tabular
@@ -106,6 +109,47 @@ def test_ashby(jobs):
     obj = {"jobs": jobs} if isinstance(jobs, list) else jobs
     rows, bad = ashby.parse_response(obj, board="n", fetched_at=AT, ref="r")
     check(rows, bad)
+
+
+@pytest.fixture(scope="module")
+def ats_responses(shared_data):
+    """The saved response of each ATS parser (real captures)."""
+    names = {"lever": "lever_postings", "ashby": "ashby_jobs", "greenhouse": "greenhouse_jobs"}
+    return {
+        s: json.loads((shared_data / f"fixtures/ats/{n}.json").read_text())
+        for s, n in names.items()
+    }
+
+
+@fuzz
+@given(data=st.data(), source=st.sampled_from(sorted(ATS)))
+def test_ats_job_with_wrong_typed_fields_is_quarantined_alone(ats_responses, data, source):
+    """Any value of another kind in up to three of the fields a parser reads quarantines that
+    job, naming it and a changed field; the other jobs come out as they do alone."""
+    parser = {"lever": lever, "ashby": ashby, "greenhouse": greenhouse}[source]
+    response, spec = ats_responses[source], ATS[source]
+    jobs = response if isinstance(response, list) else response["jobs"]
+    paths = data.draw(st.lists(st.sampled_from(list(spec["fields"])), min_size=1, max_size=3,
+                               unique=True))  # fmt: skip
+    paths = [p for p in paths if not any(p[: len(q)] == q for q in paths if q != p)]
+    broken = jobs[0]  # it has every path of the table
+    for path in paths:
+        kind = spec["fields"][path]
+        wrong = json_value.filter(lambda v, kind=kind: not accepted(kind, v))
+        broken = with_value(broken, path, data.draw(wrong, label=field_name(path)))
+    at = data.draw(st.integers(0, len(jobs)))
+
+    def parse(jobs: list) -> tuple[list, list]:
+        obj = jobs if isinstance(response, list) else {**response, "jobs": jobs}
+        return parser.parse_response(obj, board="b", fetched_at=AT, ref="r")
+
+    good, _ = parse(jobs)
+    rows, bad = parse([*jobs[:at], broken, *jobs[at:]])
+    assert rows == good
+    (q,) = bad
+    assert q["ref"].startswith(f"r#{'' if isinstance(response, list) else 'jobs'}[{at}]")
+    named = tuple(f"{spec['noun']} field '{field_name(p)}" for p in paths)
+    assert q["reason"].startswith(named), q["reason"]
 
 
 @fuzz

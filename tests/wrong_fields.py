@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
 import pytest
+
+from flows.sources.common import epoch_ms_datetime, utc_datetime
 
 AT = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
 # One JSON value of each kind, named for the test ids.
@@ -191,3 +194,23 @@ def check_nulls_count_as_missing(parser: ModuleType, response: Any) -> None:
     stated = ("location", "country", "remote", "url", "posted_at", "salary_min")
     assert [row.get(k) for k in stated] == [None] * len(stated)
     assert row["posted_month"] == AT.date().replace(day=1)  # the month it was fetched
+
+
+def accepted(kind: str, value: Any) -> bool:
+    """Whether a field of `kind` reads `value` as a value or as missing (null, blank)."""
+    if value is None or value == "":
+        return True
+    if kind == "iso_time":
+        return utc_datetime(value) is not None
+    if kind == "ms_time":
+        return epoch_ms_datetime(value) is not None
+    if kind == "list":  # lists of objects, all the ATS parsers read
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return {
+        "text": isinstance(value, str),
+        "id": isinstance(value, str) or (number and isinstance(value, int)),
+        "number": number and math.isfinite(value),
+        "bool": isinstance(value, bool),
+        "object": isinstance(value, dict),
+    }[kind]
