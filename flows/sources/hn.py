@@ -15,6 +15,8 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flows.sources.common import FieldError, flag_field, object_field, text_field, time_field
+
 SOURCE = "hn"
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 _ITEM_ID = re.compile(r"[?&]id=(\d+)")
@@ -41,9 +43,9 @@ _THREAD_MONTH = re.compile(r"\(\s*([A-Za-z]+)\s+(\d{4})\s*\)")
 _FILE_MONTH = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?!\d)")
 
 
-def thread_month(title: str | None) -> date | None:
-    """The month of a "Ask HN: Who is hiring? (January 2026)" thread title."""
-    m = _THREAD_MONTH.search(title or "")
+def thread_month(title: Any) -> date | None:
+    """The month of a "Ask HN: Who is hiring? (January 2026)" thread title (None: no title)."""
+    m = _THREAD_MONTH.search(title) if isinstance(title, str) else None
     if not m or m.group(1).lower() not in _MONTHS:
         return None
     return date(int(m.group(2)), _MONTHS[m.group(1).lower()], 1)
@@ -93,12 +95,18 @@ def parse_item(
     ref = f"{ref} (hn:{item_id})"
     if item.get("deleted") or item.get("dead"):
         return None, _quarantine(ref, "item is deleted or dead on HN", item)
-    text = item.get("text")
-    if not isinstance(text, str) or not text.strip():
+    try:
+        text = text_field(item, "text")
+    except FieldError as exc:
+        return None, _quarantine(ref, f"record {exc}", item)
+    if text is None:
         return None, _quarantine(ref, "record has no text", item)
+    text = item["text"]  # as received: the body keeps its own spacing
     posted_at = None
     if item.get("time") is not None:
         try:
+            if isinstance(item["time"], bool):
+                raise TypeError("a boolean is not a time")
             posted_at = datetime.fromtimestamp(int(item["time"]), UTC)
         except (TypeError, ValueError, OverflowError, OSError):
             return None, _quarantine(ref, f"time is not epoch seconds: {item.get('time')!r}", item)
@@ -149,13 +157,22 @@ def parse_monthly(obj: list, *, month: date | None, ref: str) -> tuple[list[dict
         if not isinstance(rec, dict):
             bad.append(_quarantine(where, f"record is a {type(rec).__name__}, not an object", rec))
             continue
-        m = _ITEM_ID.search(str(rec.get("url") or ""))
+        try:
+            m = _ITEM_ID.search(text_field(rec, "url") or "")
+            extra = {
+                "location": text_field(rec, "location"),
+                "country": text_field(rec, "country"),
+                "remote": flag_field(rec, "remote"),
+            }
+        except FieldError as exc:
+            bad.append(_quarantine(where, f"record {exc}", rec))
+            continue
         item = {
             "id": int(m.group(1)) if m else None,
             "by": rec.get("user"),
             "text": rec.get("full_html"),
         }
-        extra = {k: rec.get(k) for k in ("location", "country", "remote") if rec.get(k) is not None}
+        extra = {k: v for k, v in extra.items() if v is not None}
         row, q = parse_item(item, thread_month=month, fetched_at=None, ref=where, extra=extra)
         if q:
             q["payload"] = _dump(rec)
@@ -166,10 +183,17 @@ def parse_monthly(obj: list, *, month: date | None, ref: str) -> tuple[list[dict
 
 
 def parse_run(obj: dict, *, ref: str) -> tuple[list[dict], list[dict]]:
-    """A collection run: thread month from its title, fetched_at from the run."""
-    sources = obj.get("sources") if isinstance(obj.get("sources"), dict) else {}
-    month = thread_month(sources.get("who_is_hiring_thread_title"))
-    fetched_at = _parse_time(obj.get("fetched_at"))
+    """A collection run: thread month from its title, fetched_at from the run.
+
+    A run whose title or fetched_at is of the wrong type (or unreadable) is quarantined whole:
+    its posts cannot be dated as the run states."""
+    try:
+        sources = object_field(obj, "sources")
+        title = "sources.who_is_hiring_thread_title"
+        month = thread_month(text_field(sources, "who_is_hiring_thread_title", title))
+        fetched_at = time_field(obj, "fetched_at", parse=_parse_time)
+    except FieldError as exc:
+        return [], [_quarantine(ref, f"run {exc}", obj)]
     rows, bad = [], []
     for i, job in enumerate(obj["jobs"]):
         where = f"{ref}#jobs[{i}]"

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flows.sources import hn
-from flows.sources.common import payload_text, quarantined
+from flows.sources.common import job_id, payload_text, quarantined, text_or_none
 from flows.sources.http import FetchError, HttpClient
 
 SOURCE = "hn"
@@ -48,28 +48,29 @@ def search_urls(base: str, since: date) -> list[str]:
 
 
 def threads_from_search(obj: Any, since: date) -> list[Thread]:
-    """Who is hiring threads among an Algolia search response's hits (pure)."""
+    """Who is hiring threads among an Algolia search response's hits (pure).
+
+    A hit whose title is not text, or whose id is not a whole number, is not a thread."""
     hits = obj.get("hits") if isinstance(obj, dict) else None
     found = []
     for hit in hits if isinstance(hits, list) else []:
-        if not isinstance(hit, dict):
+        if not isinstance(hit, dict) or not isinstance(hit.get("title"), str):
             continue
-        title = hit.get("title") or ""
+        title = hit["title"]
         month = hn.thread_month(title)
+        thread_id = job_id(hit.get("objectID")) or job_id(hit.get("story_id"))
         if not _TITLE.match(title) or month is None or month < since:
             continue
-        try:
-            thread_id = int(hit.get("objectID") or hit.get("story_id"))
-        except (TypeError, ValueError):
+        if thread_id is None or not thread_id.isdigit():
             continue
         comments = hit.get("num_comments")
         found.append(
             Thread(
-                thread_id,
+                int(thread_id),
                 month,
                 title.strip(),
-                hit.get("author"),
-                comments if isinstance(comments, int) else 0,
+                text_or_none(hit.get("author")),
+                comments if isinstance(comments, int) and not isinstance(comments, bool) else 0,
             )
         )
     return found
@@ -164,7 +165,8 @@ def read_thread(
         raise FetchError(url, f"malformed JSON for thread {thread.thread_id}: {exc}", 200,
                          result.errors) from exc  # fmt: skip
     kids = story.get("kids") if isinstance(story, dict) else None
-    kids = [k for k in kids if isinstance(k, int)] if isinstance(kids, list) else []
+    kids = kids if isinstance(kids, list) else []
+    kids = [k for k in kids if isinstance(k, int) and not isinstance(k, bool)]
     result.kids = len(kids)
     for kid in kids:
         if kid in seen:

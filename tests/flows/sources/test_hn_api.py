@@ -70,3 +70,23 @@ def test_month_is_over(month, today, over):
 )
 def test_search_window_after_the_backfill(known, expected):
     assert hn_api.search_since(date(2011, 1, 1), known) == expected
+
+
+@pytest.mark.parametrize("value", [2.5, True, ["x"], {"a": 1}])
+def test_search_hits_with_wrong_typed_fields_do_not_stop_the_search(value):
+    # a number as a hit's title raised TypeError (regex on an int): the whole HN collection
+    # of the run failed as 'thread search failed'
+    april = "Ask HN: Who is hiring? (April 2014)"
+    hits = [
+        {**hit(2, april), "title": value},  # not a thread it can name
+        {**hit(3, april), "objectID": value},
+        {**hit(4, april), "author": value},  # not stated
+        {**hit(5, april), "num_comments": value},
+        hit(1, "Ask HN: Who is hiring? (March 2014)", comments=3),
+    ]
+    threads = hn_api.threads_from_search({"hits": hits}, date(2011, 1, 1))
+    assert threads == [
+        hn_api.Thread(4, date(2014, 4, 1), april, None, 10),
+        hn_api.Thread(5, date(2014, 4, 1), april, "whoishiring", 0),
+        hn_api.Thread(1, date(2014, 3, 1), "Ask HN: Who is hiring? (March 2014)", "whoishiring", 3),
+    ]
