@@ -581,6 +581,7 @@ _NOT_A_PERSON = re.compile(
 _WHOLE_LINE = re.compile(r".*")
 _CANDIDATE_WITH = re.compile(r"\b(?:with|who|that|having)\b")
 _SUBJECT_START = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
+_PARAGRAPH_SUBJECT = re.compile(r"\s*(?:(?:an?|the|our|your)\s+)?")
 # a line introducing a list of openings, and the shape of its items
 _OPENINGS_INTRO = re.compile(
     r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
@@ -809,6 +810,12 @@ class _Post:
                         in_company = True
                 elif _HEADING_ROLE.match(label):
                     in_company = False
+            elif (
+                in_company
+                and pms
+                and _any_in(pms, pos, pos + _PARAGRAPH_SUBJECT.match(line).end() + 1)
+            ):  # a paragraph about the PM ends the section: "The Product Manager should ..."
+                in_company = False
             if in_company:
                 kind = _COMPANY_SECTION
             # another role's block: a title line of a non-PM role owns the lines after it;

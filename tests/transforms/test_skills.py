@@ -172,6 +172,14 @@ def test_sections_and_lists(toy):
     assert found(toy, text) == [("roadmap", "roadmap"), ("sql", "SQL")]
 
 
+def test_a_paragraph_about_the_pm_ends_a_company_section(toy):
+    text = (
+        "Acme | PM | Remote\nOur tech stack:\n- Java\n- Go\nThe Product Manager will "
+        "have a decisive role. Take ownership of the roadmap."
+    )
+    assert found(toy, text) == [("roadmap", "roadmap")]
+
+
 def test_other_role_block(toy):
     text = "\n".join(
         [
