@@ -341,7 +341,17 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "comfortable",
         f"qualification{_S}",
     ),
-    WEAK: ("looking for", "look for", "seeking", "seek", "seeks", "hiring", "hire", "wanted"),
+    WEAK: (
+        "looking for",
+        "look for",
+        "looking to {hire|add|bring on|recruit}",
+        "seeking",
+        "seek",
+        "seeks",
+        "hiring",
+        "hire",
+        "wanted",
+    ),
     NEG: (
         "not",
         "no",
@@ -494,7 +504,7 @@ _ROLE_AFTER = re.compile(
 _STACK_ROLE_AFTER = re.compile(
     r"(?:[\s-]*(?:[/&,]|\b(?:and|or)\b)[\s-]*(?!(?:our|the|your|their|other|with|to|in)\b)"
     r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*"
-    r"(?:developers?|engineers?|devs?|programmers?|architects?)\b"
+    r"(?:developers?|engineers?|devs?|programmers?|architects?|sdets?|testers?)\b"
 )
 # a design discipline named beside another one before their role: "UX and UI designers",
 # "UI/UX and graphic designers", "UI UX and product managers"
@@ -519,7 +529,9 @@ _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
     r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
     r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
-    r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?\s(?:\([^()\n]{1,80}\)\s+)?"
+    r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?"
+    r"(?:,\s*(?:an?|the)\s[^,\n]{1,80},)?"  # "Zoomi, a data analytics company, brings ..."
+    r"\s(?:\([^()\n]{1,80}\)\s+)?"
     r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
     r"builds|develops|uses|helps|enables|leverages|makes|solves|covers|powers|creates|"
@@ -541,11 +553,12 @@ _ADDRESSING = re.compile(_ADDRESSING_RX)
 _SECOND_PERSON = re.compile(r"\byou(?:'ll|'re|r)?\b")
 _MID_ADDRESSING = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
 _ADDRESSED_ROLE = re.compile(
-    _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?"
+    _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?[/*_\"]?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
     r"[\w/&.+#()-]+\s+){0,3}?(?:"
     + _ROLE_OR_TEAM_RX
-    + r")\b\s*,?\s*(?:you|you'll|you will|your)\b"  # the role ends the phrase: "As a X, you ..."
+    # the role ends the phrase: "As a X, you ...", "As a /Designer/Developer/, you'll ..."
+    + r")\b(?:/[\w-]+)*[/*_\"]?\s*,?\s*(?:you|you'll|you will|your)\b"
 )
 # a role word that names a thing, not people: "developer tools", "Developer Marketplaces",
 # "IBM Watson Developer Labs", "devops experience"
@@ -1183,7 +1196,9 @@ class _Post:
             while i < len(weak) and weak[i] < min(end, verdict):
                 # a hiring verb that hires a person ("seeking to hire a PM", not "seeks to
                 # empower teams" or "seeking feedback")
-                if not _NOT_A_PERSON.match(ctx, _word_end(ctx, weak[i])):
+                if ctx.startswith("looking to", weak[i]) or not _NOT_A_PERSON.match(
+                    ctx, _word_end(ctx, weak[i])
+                ):
                     verdict = weak[i] + 1
                     break
                 i += 1

@@ -103,7 +103,13 @@ def test_offsets_point_at_the_exact_characters(toy):
             "all of Western Europe, Acme's dashboards are the standard.",
             [],
         ),
+        ("Zoomi, a performance analytics company, brings together dashboards and SQL.", []),
         # ... unless the sentence also speaks to the candidate
+        (
+            "Highsoft, the company behind a charting library, is looking to add an experienced "
+            "Java wizard.",
+            [("java", "Java")],
+        ),
         ("Experience with dashboards is a plus.", [("dashboards", "dashboards")]),
         (
             "Experience building dashboards on large data warehouses with Java and SQL is "
@@ -379,6 +385,9 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         # the stack named before its role, or with the role's stack in brackets
         ("You work with our Java and C++ developers.", []),
         ("Openings: Full Stack (Go) Engineer, Product Manager.", []),
+        ("Acme | Product Manager | NYC\n- As a /Designer/Developer/, you'll work in Java.\n"
+         "- As a /Product Manager/, you'll own the roadmap.", [("roadmap", "roadmap")]),
+        ("Acme | Product Manager | NYC\nHiring React Node Java SDETs and Product Owners.", []),
         # a design discipline named beside another before their role is part of the role
         ("Acme | NYC\nWe work with UX and graphic designers.", []),
         ("Acme | Product Manager | NYC\nYou appreciate UX and the designers who make it.",
