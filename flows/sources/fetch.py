@@ -79,14 +79,19 @@ def fetch_ats(client: HttpClient, spec: SourceSpec, base: str, fetched_at: datet
         return result
     result.complete = True
     result.listed_ids = listed_ids(spec.kind, obj)
-    total = (obj.get("meta") or {}).get("total") if spec.kind == "greenhouse" else None
+    meta = obj.get("meta") if spec.kind == "greenhouse" else None
+    total = meta.get("total") if isinstance(meta, dict) else None  # of another kind: not stated
     listed = len(obj["jobs"]) if spec.kind == "greenhouse" else None
-    if isinstance(total, int) and listed is not None and total > listed:
+    if _is_count(total) and listed is not None and total > listed:
         result.status, result.complete = "partial", False
         result.reason = f"the API lists {listed} of {total} jobs: not closing missing postings"
     elif bad:
         result.reason = f"{len(bad)} records quarantined"
     return result
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def listed_ids(kind: str, obj: object) -> list[str]:

@@ -66,3 +66,13 @@ def test_a_page_disallowed_by_robots_is_not_fetched(server):
         got = fetch_page(client, server.base + "/jobs/1", NOW)
     assert got.status == "failed" and got.reason == "disallowed by robots.txt"
     assert server.hits("/jobs/") == 0
+
+
+@pytest.mark.parametrize("meta", [5, "x", [1], {"total": True}, {"total": "9"}])
+def test_a_meta_of_another_kind_states_no_total(server, greenhouse, meta):
+    # 'meta': 5 raised AttributeError ('int' has no 'get') out of fetch_ats
+    greenhouse["meta"] = meta
+    server.route("/gh/acme/jobs?content=true", Reply.json(greenhouse))
+    with HttpClient(FAST) as client:
+        got = fetch_ats(client, SourceSpec("greenhouse", "acme"), server.base + "/gh", NOW)
+    assert (got.status, got.complete, len(got.rows), got.quarantined) == ("ok", True, 4, [])
