@@ -25,6 +25,7 @@ from flows.sources import hn, tabular
 
 SUFFIXES = (".json", ".json.gz", ".jsonl", ".jsonl.gz", ".ndjson", ".csv", ".csv.gz", ".parquet")
 _PREVIEW = 2000
+_TOO_DEEP = "JSON is nested too deeply to read"
 
 
 @dataclass
@@ -122,6 +123,9 @@ def _iter_list(text: str, ref: str) -> Iterator[tuple[int, Any, str | None]]:
             return
         try:
             value, pos = decoder.raw_decode(text, pos)
+        except RecursionError:
+            yield i, None, f"record {i} is nested too deeply to read (nor the rest of the list)"
+            return
         except json.JSONDecodeError as exc:
             if not text.rstrip().endswith("]"):
                 yield i, None, f"JSON is truncated inside record {i} ({exc.msg})"
@@ -149,7 +153,7 @@ def _decode_json(path: Path) -> tuple[Any, list[dict]]:
     text = data.decode("utf-8", errors="surrogateescape")
     try:
         doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         if text.lstrip().startswith("["):
             items: list[Any] = []
             for i, value, reason in _iter_list(text, ref):
@@ -159,7 +163,10 @@ def _decode_json(path: Path) -> tuple[Any, list[dict]]:
                 else:
                     items.append(value)
             return items, problems
-        reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        if isinstance(exc, json.JSONDecodeError):
+            reason = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        else:
+            reason = _TOO_DEEP
         return None, [*problems, _bad("input", ref, reason, text[:_PREVIEW])]
     return doc, problems
 
@@ -259,6 +266,9 @@ def _read_jsonl(path: Path, fetched_at: datetime) -> tuple[list, list]:
         where = f"{ref}:{n}"
         try:
             rec = json.loads(line.decode("utf-8"))
+        except RecursionError:
+            bad.append(_bad("file", where, _TOO_DEEP, line[:_PREVIEW].decode("utf-8", "replace")))
+            continue
         except UnicodeDecodeError as exc:
             preview = line[:_PREVIEW].decode("utf-8", "replace")
             bad.append(
@@ -288,7 +298,21 @@ def _read_frame_records(path: Path) -> list[dict]:
 
 
 def read_file(path: Path, fetched_at: datetime | None = None) -> FileResult:
-    """Parse one input file. Never raises on bad content: problems become quarantine rows."""
+    """Parse one input file. Never raises on bad content: problems become quarantine rows.
+
+    Should a parser still fail on some input, the file is quarantined with the exception
+    named, and the other files load."""
+    ref = str(path)
+    try:
+        return _read_file(path, fetched_at)
+    except OSError:
+        raise  # the disk, not the content: let the run fail and say so
+    except Exception as exc:
+        reason = f"could not be parsed: {type(exc).__name__}: {str(exc)[:300]}"
+        return FileResult(ref, "unreadable", [], [_bad("input", ref, reason, None)])
+
+
+def _read_file(path: Path, fetched_at: datetime | None) -> FileResult:
     fetched_at = fetched_at or datetime.fromtimestamp(path.stat().st_mtime, UTC)
     name = path.name.lower()
     ref = str(path)

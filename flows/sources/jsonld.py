@@ -172,7 +172,7 @@ def parse_page(html: str, *, url: str, fetched_at: datetime) -> tuple[list[dict]
         text = script.string if script.string is not None else script.get_text()
         try:
             doc = _decode(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             bad.append(quarantined(SOURCE, where, f"invalid JSON-LD: {exc}", text[:65536]))
             continue
         for j, posting in enumerate(job_postings(doc)):
@@ -180,20 +180,25 @@ def parse_page(html: str, *, url: str, fetched_at: datetime) -> tuple[list[dict]
     if not found and not bad:
         reason = "no schema.org JobPosting on the page"
         return [], [quarantined(SOURCE, url, reason, html[:2000])]
-    usable: list[tuple[dict, str, str]] = []
+    usable: list[tuple[dict, str, str, str | None]] = []
     for where, posting in found:
         title = text_or_none(posting.get("title")) or text_or_none(posting.get("name"))
         body = text_or_none(posting.get("description"))
+        posting_url = text_or_none(posting.get("url"))
+        try:
+            posting_url = urljoin(url, posting_url) if posting_url else None
+        except ValueError as exc:  # e.g. 'http://[::1' (Invalid IPv6 URL)
+            reason = f"JobPosting url {posting_url!r} is not a URL: {exc}"
+            bad.append(quarantined(SOURCE, where, reason, posting))
+            continue
         if title is None:
             bad.append(quarantined(SOURCE, where, "JobPosting has no title", posting))
         elif body is None:
             bad.append(quarantined(SOURCE, where, "JobPosting has no description", posting))
         else:
-            usable.append((posting, title, body))
+            usable.append((posting, title, body, posting_url))
     several = len(usable) > 1
-    for posting, title, body in usable:
-        posting_url = text_or_none(posting.get("url"))
-        posting_url = urljoin(url, posting_url) if posting_url else None
+    for posting, title, body, posting_url in usable:
         ident = _identifier(posting)
         if ident:
             source_id = f"{host}:{ident}"

@@ -112,3 +112,23 @@ def test_the_whole_shared_hn_archive_is_recognised(shared_data):
     assert not missing
     kinds = {files.read_file(p).kind for p in paths}
     assert kinds == {"hn-monthly", "hn-run"}
+
+
+def test_json_nested_too_deeply_is_quarantined_not_raised(tmp_path):
+    # RecursionError escaped json.loads and stopped the whole ingest
+    deep = "[" * 100_000 + "]" * 100_000
+    good = json.dumps({"id": "a1", "text": "Own the roadmap", "posted_month": "2024-05"})
+    (tmp_path / "deep.json").write_text(f'{{"jobs": {deep}}}')
+    (tmp_path / "list.json").write_text(f"[{good}, {deep}, {good}]")  # the head is kept
+    (tmp_path / "t.jsonl").write_text(f"{deep}\n{good}\n")
+    results = {p.name: files.read_file(p) for p in sorted(tmp_path.iterdir())}
+    assert {name: [r["source_id"] for r in got.rows] for name, got in results.items()} == {
+        "deep.json": [], "list.json": ["a1"], "t.jsonl": ["a1"]}  # fmt: skip
+    reasons = {name: [(q["ref"], q["reason"]) for q in got.quarantined]
+               for name, got in results.items()}  # fmt: skip
+    assert reasons == {
+        "deep.json": [(str(tmp_path / "deep.json"), "JSON is nested too deeply to read")],
+        "list.json": [(f"{tmp_path / 'list.json'}#1",
+                       "record 1 is nested too deeply to read (nor the rest of the list)")],
+        "t.jsonl": [(f"{tmp_path / 't.jsonl'}:1", "JSON is nested too deeply to read")],
+    }  # fmt: skip

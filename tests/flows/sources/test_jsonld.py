@@ -84,3 +84,32 @@ def test_page_without_a_job_posting_is_quarantined():
 )
 def test_job_postings_found_in_every_shape(doc):
     assert [p["title"] for p in jsonld.job_postings(doc)] == ["a"]
+
+
+def _block(doc: str) -> str:
+    return f'<script type="application/ld+json">{doc}</script>'
+
+
+def test_a_posting_url_that_is_not_a_url_is_quarantined_beside_good_ones():
+    # urljoin raised ValueError ('Invalid IPv6 URL') out of parse_page: the page failed
+    good = '{"@type": "JobPosting", "title": "PM", "description": "x", "url": "/jobs/1"}'
+    odd = '{"@type": "JobPosting", "title": "PM 2", "description": "y", "url": "http://[::1"}'
+    rows, bad = jsonld.parse_page(
+        _block(odd) + _block(good), url="https://e.test/careers", fetched_at=FETCHED
+    )
+    assert [r["url"] for r in rows] == ["https://e.test/jobs/1"]
+    (q,) = bad
+    assert q["ref"] == "https://e.test/careers#ld[0][0]"
+    assert q["reason"].startswith("JobPosting url 'http://[::1' is not a URL")
+
+
+def test_a_block_nested_too_deeply_is_quarantined_and_the_rest_parses():
+    # RecursionError (not a ValueError) escaped the JSON decoding and failed the page
+    deep = "[" * 100_000 + "]" * 100_000
+    good = '{"@type": "JobPosting", "title": "PM", "description": "x"}'
+    rows, bad = jsonld.parse_page(
+        _block(deep) + _block(good), url="https://e.test/j", fetched_at=FETCHED
+    )
+    assert [r["title"] for r in rows] == ["PM"]
+    assert [b["ref"] for b in bad] == ["https://e.test/j#ld[0]"]
+    assert bad[0]["reason"].startswith("invalid JSON-LD: maximum recursion depth")
