@@ -614,7 +614,6 @@ _LABELLED_FACTS = re.compile(
     r"(?:stack|technologies|tools we use|tech we use|front[ -]?end|back[ -]?end|full[ -]?stack|"
     r"ios|android|devops|qa|infra|infrastructure|sre)\s*:"
 )
-_URL_HINT = re.compile(r"http|www\.|\.com")
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
@@ -642,6 +641,7 @@ _LIST_MARKS = frozenset("•*>-–·")
 _ALL = 0
 _NONE = 1 << 30
 _COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK, _ROLE_TITLE = 1, 2, 4, 8, 16
+_LINK_CHECKED = 32  # `line_kind` has looked whether the line is mostly a link
 
 
 class Mention(NamedTuple):
@@ -658,6 +658,15 @@ def _sentence_ends(ctx: str) -> list[int]:
     """Offsets just past each sentence end: '.', '!' or '?' before whitespace, a line end,
     or '; ' (one regex pass; ";\\n" ends one sentence, not two)."""
     return [m.end() for m in _SENTENCE_END_RX.finditer(ctx)]
+
+
+def _mostly_link(line: str) -> bool:
+    """At most 8 words are left once links are taken out (each link, having a '.' or a ':',
+    takes out at most the one word it sits in, so a line with more words keeps more)."""
+    words = line.split()
+    if len(words) - line.count(".") - line.count(":") > 8:
+        return False
+    return len(_URL.sub(" ", line).split()) <= 8
 
 
 def _is_list_item(line: str) -> bool:
@@ -930,17 +939,7 @@ class _Post:
                         | (_OTHER_ROLE if other_role else _PM_BLOCK)
                     )
             pos += len(line) + 1
-        # a short line that is mostly a link ("- Android Developer: http://...")
-        ctx = self.ctx
-        seen = -1
-        for m in _URL_HINT.finditer(ctx):
-            i = bisect_right(starts, m.start()) - 1
-            if i != seen and not kinds[i] & _NOT_DEMAND_LINE:
-                seen = i
-                end = starts[i + 1] - 1 if i + 1 < len(starts) else len(ctx)
-                if len(_URL.sub(" ", ctx[starts[i] : end]).split()) <= 8:
-                    kinds[i] |= _NOT_DEMAND_LINE
-        self._lines = (starts, kinds)
+        self._lines = (starts, kinds)  # (short lines that are mostly a link: see line_kind)
         return self._lines
 
     def _addressed(self, line: str, pos: int, at: int) -> bool | None:
@@ -1060,7 +1059,22 @@ class _Post:
 
     def line_kind(self, pos: int) -> int:
         starts, kinds = self.lines()
-        return kinds[bisect_right(starts, pos) - 1]
+        i = bisect_right(starts, pos) - 1
+        kind = kinds[i]
+        if not kind & (_NOT_DEMAND_LINE | _LINK_CHECKED):
+            # a short line that is mostly a link ("- Android Developer: http://..."), looked
+            # at only for the lines asked about
+            ctx = self.ctx
+            a, b = starts[i], starts[i + 1] if i + 1 < len(starts) else len(ctx)
+            kind |= _LINK_CHECKED
+            if (
+                ctx.find("http", a, b) >= 0
+                or ctx.find("www.", a, b) >= 0
+                or ctx.find(".com", a, b) >= 0
+            ) and _mostly_link(ctx[a : b - 1 if i + 1 < len(starts) else b]):
+                kind |= _NOT_DEMAND_LINE
+            kinds[i] = kind
+        return kind
 
     def in_url(self, start: int) -> bool:
         """The hit is inside a link or e-mail address (its whitespace-delimited token)."""
