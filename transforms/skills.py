@@ -734,11 +734,10 @@ class _Post:
             return _any_in(positions, a, b)
         if kinds in _KIND_SET:
             return False
-        for kind in _KINDS:
-            if kinds & kind:
-                positions = self.cues.get(kind)
-                if positions and _any_in(positions, a, b):
-                    return True
+        for kind in _KIND_PARTS[kinds]:
+            positions = self.cues.get(kind)
+            if positions and (i := bisect_left(positions, a)) < len(positions) and positions[i] < b:
+                return True
         return False
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -774,7 +773,7 @@ class _Post:
         # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
         # role's demands)
         other_role = bool(
-            header_block and self.header_hires_role() and hires_pm and pms[0] > header_end
+            header_block and hires_pm and pms[0] > header_end and self.header_hires_role()
         )
         for line in self.ctx.split("\n"):
             kind = 0
@@ -1109,8 +1108,9 @@ class _Post:
         if cached is not None:
             return cached
         ctx = self.ctx
-        s_at = start + len(ctx[start:end]) - len(ctx[start:end].lstrip())
-        if self.line_kind(start) & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
+        s_at = _SPACES.match(ctx, start, end).end()
+        line_kind = self.line_kind(start)
+        if line_kind & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
             or self._hires_other_roles(start, end)
             or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
@@ -1120,7 +1120,7 @@ class _Post:
         elif (
             _COMPANY_START.match(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
-            or self.line_kind(start) & _COMPANY_SECTION
+            or line_kind & _COMPANY_SECTION
             or (not self.cue(STRONG, start, end) and _THIRD_PERSON.match(ctx, s_at, end))
         ):  # ("Experience with X is a plus" reads like "Acme is ..." but speaks to the candidate)
             # about the company: only what follows a word to the candidate ("We build
@@ -1186,9 +1186,12 @@ def _word_end(text: str, pos: int) -> int:
     return pos
 
 
+_BRACKETED = re.compile(r"\s*\(.*?\)\s*")
+
+
 def _company_name(header: str) -> str | None:
     """First segment of an HN header line ("acme corp (yc w15) | pm | nyc" -> "acme corp")."""
-    name = re.sub(r"\s*\(.*?\)\s*", " ", header.split("|", 1)[0]).strip(" -:\t")
+    name = _BRACKETED.sub(" ", header.split("|", 1)[0]).strip(" -:\t")
     return name if 2 <= len(name) <= 40 else None
 
 
@@ -1251,7 +1254,9 @@ def find_mentions(
 
 _KINDS = tuple(CUE_PATTERNS)
 _KIND_SET = frozenset(_KINDS)
+_KIND_PARTS = [tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))]
 _NON_SPACE = re.compile(r"\S*")
+_SPACES = re.compile(r"\s*")
 
 
 _TEAM_CHECKED = frozenset(c for c in HARD_CATEGORIES if c != "agile")
@@ -1310,8 +1315,9 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         ctx, max(s_start, start - 30), start
     ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
         return False
-    owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
-    if owner and _PRODUCT_AFTER.match(ctx, end):
+    if _PRODUCT_AFTER.match(ctx, end) and _OWNER_BEFORE.search(
+        ctx, max(s_start, start - 40), start
+    ):
         return False  # "our risk analytics platform": the company's product
     clauses = post._clauses.get(s_start)
     if clauses is None:
