@@ -1272,6 +1272,14 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         verdict = post.demand_from(s_start, s_end)
     if start < verdict:
         return False
+    # (checked next: half of the hits in demanding sentences stop here, on the archive)
+    if (
+        category == "technical_knowledge"
+        and post.multi_role()
+        and not post.line_kind(start) & _PM_BLOCK
+        and not post.pm_before(start)
+    ):
+        return False  # a stack in a post hiring engineers too is theirs unless the PM's block
     cues = post.cues
     neg = cues.get(NEG)
     if neg:
@@ -1329,13 +1337,6 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     k = bisect_right(clauses, start) - 1
     if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
-    if (
-        category == "technical_knowledge"
-        and post.multi_role()
-        and not post.line_kind(start) & _PM_BLOCK
-        and not post.pm_before(start)
-    ):
-        return False  # a stack in a post hiring engineers too is theirs unless the PM's block
     if neg:
         j = bisect_left(neg, end)
         if j < len(neg) and neg[j] < end + 90:
