@@ -799,7 +799,8 @@ class _Post:
             if (
                 roles
                 and pos > header_end  # the header lists every role: it owns nothing
-                and _any_in(roles, pos, pos + min(len(line), 160))
+                and (i := bisect_left(roles, pos)) < len(roles)
+                and roles[i] < pos + min(len(line), 160)
             ):
                 title = _ROLE_TITLE_LINE.match(line)
                 if title and n >= 400 and line[title.end() - 1 : title.end()] != ":":
@@ -1114,13 +1115,13 @@ class _Post:
             self.cue(NOT_DEMAND, start, end)
             or self._hires_other_roles(start, end)
             or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
-            or _LABELLED_FACTS.match(ctx, s_at, end)
+            or (ctx.find(":", s_at, end) >= 0 and _LABELLED_FACTS.match(ctx, s_at, end))
         ):
             verdict = _NONE
         elif (
-            _COMPANY_START.match(ctx, s_at, end)
+            line_kind & _COMPANY_SECTION
+            or _COMPANY_START.match(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
-            or line_kind & _COMPANY_SECTION
             or (not self.cue(STRONG, start, end) and _THIRD_PERSON.match(ctx, s_at, end))
         ):  # ("Experience with X is a plus" reads like "Acme is ..." but speaks to the candidate)
             # about the company: only what follows a word to the candidate ("We build
