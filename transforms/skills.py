@@ -618,7 +618,8 @@ _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
-_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40}?)[\s\-–=*#_]*(:|$)")
+# (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped)
+_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
 _HEADING_COMPANY = re.compile(
     r"^(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
@@ -1109,7 +1110,9 @@ class _Post:
         if cached is not None:
             return cached
         ctx = self.ctx
-        s_at = _SPACES.match(ctx, start, end).end()
+        s_at = start  # the sentence's first non-space
+        while s_at < end and ctx[s_at].isspace():
+            s_at += 1
         line_kind = self.line_kind(start)
         if line_kind & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
@@ -1257,7 +1260,6 @@ _KINDS = tuple(CUE_PATTERNS)
 _KIND_SET = frozenset(_KINDS)
 _KIND_PARTS = [tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))]
 _NON_SPACE = re.compile(r"\S*")
-_SPACES = re.compile(r"\s*")
 
 
 _TEAM_CHECKED = frozenset(c for c in HARD_CATEGORIES if c != "agile")
