@@ -647,12 +647,12 @@ _LABELLED_FACTS = re.compile(
     r"(?:stack|technologies|tools we use|tech we use|front[ -]?end|back[ -]?end|full[ -]?stack|"
     r"ios|android|devops|qa|infra|infrastructure|sre)\s*:"
 )
-_URL_HINT = re.compile(r"http|www\.|\.com")
 _URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
-_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40}?)[\s\-–=*#_]*(:|$)")
+# (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped)
+_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
 _HEADING_COMPANY = re.compile(
     r"^(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
@@ -675,6 +675,7 @@ _LIST_MARKS = frozenset("•*>-–·")
 _ALL = 0
 _NONE = 1 << 30
 _COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK, _ROLE_TITLE = 1, 2, 4, 8, 16
+_LINK_CHECKED = 32  # `line_kind` has looked whether the line is mostly a link
 
 
 class Mention(NamedTuple):
@@ -691,6 +692,15 @@ def _sentence_ends(ctx: str) -> list[int]:
     """Offsets just past each sentence end: '.', '!' or '?' before whitespace, a line end,
     or '; ' (one regex pass; ";\\n" ends one sentence, not two)."""
     return [m.end() for m in _SENTENCE_END_RX.finditer(ctx)]
+
+
+def _mostly_link(line: str) -> bool:
+    """At most 8 words are left once links are taken out (each link, having a '.' or a ':',
+    takes out at most the one word it sits in, so a line with more words keeps more)."""
+    words = line.split()
+    if len(words) - line.count(".") - line.count(":") > 8:
+        return False
+    return len(_URL.sub(" ", line).split()) <= 8
 
 
 def _is_list_item(line: str) -> bool:
@@ -760,11 +770,10 @@ class _Post:
             return _any_in(positions, a, b)
         if kinds in _KIND_SET:
             return False
-        for kind in _KINDS:
-            if kinds & kind:
-                positions = self.cues.get(kind)
-                if positions and _any_in(positions, a, b):
-                    return True
+        for kind in _KIND_PARTS[kinds]:
+            positions = self.cues.get(kind)
+            if positions and (i := bisect_left(positions, a)) < len(positions) and positions[i] < b:
+                return True
         return False
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -796,7 +805,7 @@ class _Post:
         # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
         # role's demands)
         other_role = bool(
-            header_block and self.header_hires_role() and hires_pm and pms[0] > header_end
+            header_block and hires_pm and pms[0] > header_end and self.header_hires_role()
         )
         for line in self.ctx.split("\n"):
             kind = 0
@@ -837,7 +846,8 @@ class _Post:
             if (
                 roles
                 and pos > header_end  # the header lists every role: it owns nothing
-                and _any_in(roles, pos, pos + min(len(line), 160))
+                and (i := bisect_left(roles, pos)) < len(roles)
+                and roles[i] < pos + min(len(line), 160)
             ):
                 title = _ROLE_TITLE_LINE.match(line)
                 if title and n >= 400 and line[title.end() - 1 : title.end()] != ":":
@@ -987,17 +997,7 @@ class _Post:
                         | (_OTHER_ROLE if other_role else _PM_BLOCK)
                     )
             pos += len(line) + 1
-        # a short line that is mostly a link ("- Android Developer: http://...")
-        ctx = self.ctx
-        seen = -1
-        for m in _URL_HINT.finditer(ctx):
-            i = bisect_right(starts, m.start()) - 1
-            if i != seen and not kinds[i] & _NOT_DEMAND_LINE:
-                seen = i
-                end = starts[i + 1] - 1 if i + 1 < len(starts) else len(ctx)
-                if len(_URL.sub(" ", ctx[starts[i] : end]).split()) <= 8:
-                    kinds[i] |= _NOT_DEMAND_LINE
-        self._lines = (starts, kinds)
+        self._lines = (starts, kinds)  # (short lines that are mostly a link: see line_kind)
         return self._lines
 
     def _addressed(self, line: str, pos: int, at: int) -> bool | None:
@@ -1130,7 +1130,22 @@ class _Post:
 
     def line_kind(self, pos: int) -> int:
         starts, kinds = self.lines()
-        return kinds[bisect_right(starts, pos) - 1]
+        i = bisect_right(starts, pos) - 1
+        kind = kinds[i]
+        if not kind & (_NOT_DEMAND_LINE | _LINK_CHECKED):
+            # a short line that is mostly a link ("- Android Developer: http://..."), looked
+            # at only for the lines asked about
+            ctx = self.ctx
+            a, b = starts[i], starts[i + 1] if i + 1 < len(starts) else len(ctx)
+            kind |= _LINK_CHECKED
+            if (
+                ctx.find("http", a, b) >= 0
+                or ctx.find("www.", a, b) >= 0
+                or ctx.find(".com", a, b) >= 0
+            ) and _mostly_link(ctx[a : b - 1 if i + 1 < len(starts) else b]):
+                kind |= _NOT_DEMAND_LINE
+            kinds[i] = kind
+        return kind
 
     def in_url(self, start: int) -> bool:
         """The hit is inside a link or e-mail address (its whitespace-delimited token)."""
@@ -1165,18 +1180,21 @@ class _Post:
         if cached is not None:
             return cached
         ctx = self.ctx
-        s_at = start + len(ctx[start:end]) - len(ctx[start:end].lstrip())
-        if self.line_kind(start) & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
+        s_at = start  # the sentence's first non-space
+        while s_at < end and ctx[s_at].isspace():
+            s_at += 1
+        line_kind = self.line_kind(start)
+        if line_kind & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
             or (self._hires_other_roles(start, end) and self.cues.get(PM))
             or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
-            or _LABELLED_FACTS.match(ctx, s_at, end)
+            or (ctx.find(":", s_at, end) >= 0 and _LABELLED_FACTS.match(ctx, s_at, end))
         ):
             verdict = _NONE
         elif (
-            _COMPANY_START.match(ctx, s_at, end)
+            line_kind & _COMPANY_SECTION
+            or _COMPANY_START.match(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
-            or self.line_kind(start) & _COMPANY_SECTION
             or (
                 not self.cue(STRONG, start, end)
                 and _THIRD_PERSON.match(ctx, s_at, end)
@@ -1249,9 +1267,12 @@ def _word_end(text: str, pos: int) -> int:
     return pos
 
 
+_BRACKETED = re.compile(r"\s*\(.*?\)\s*")
+
+
 def _company_name(header: str) -> str | None:
     """First segment of an HN header line ("acme corp (yc w15) | pm | nyc" -> "acme corp")."""
-    name = re.sub(r"\s*\(.*?\)\s*", " ", header.split("|", 1)[0]).strip(" -:\t")
+    name = _BRACKETED.sub(" ", header.split("|", 1)[0]).strip(" -:\t")
     return name if 2 <= len(name) <= 40 else None
 
 
@@ -1314,6 +1335,7 @@ def find_mentions(
 
 _KINDS = tuple(CUE_PATTERNS)
 _KIND_SET = frozenset(_KINDS)
+_KIND_PARTS = [tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))]
 _NON_SPACE = re.compile(r"\S*")
 
 
@@ -1330,6 +1352,14 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         verdict = post.demand_from(s_start, s_end)
     if start < verdict:
         return False
+    # (checked next: half of the hits in demanding sentences stop here, on the archive)
+    if (
+        category == "technical_knowledge"
+        and post.multi_role()
+        and not post.line_kind(start) & _PM_BLOCK
+        and not post.pm_before(start)
+    ):
+        return False  # a stack in a post hiring engineers too is theirs unless the PM's block
     cues = post.cues
     neg = cues.get(NEG)
     if neg:
@@ -1375,8 +1405,9 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         ctx, max(s_start, start - 30), start
     ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
         return False
-    owner = _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
-    if owner and _PRODUCT_AFTER.match(ctx, end):
+    if _PRODUCT_AFTER.match(ctx, end) and _OWNER_BEFORE.search(
+        ctx, max(s_start, start - 40), start
+    ):
         return False  # "our risk analytics platform": the company's product
     clauses = post._clauses.get(s_start)
     if clauses is None:
@@ -1388,13 +1419,6 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     k = bisect_right(clauses, start) - 1
     if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
-    if (
-        category == "technical_knowledge"
-        and post.multi_role()
-        and not post.line_kind(start) & _PM_BLOCK
-        and not post.pm_before(start)
-    ):
-        return False  # a stack in a post hiring engineers too is theirs unless the PM's block
     if neg:
         j = bisect_left(neg, end)
         if j < len(neg) and neg[j] < end + 90:
