@@ -22,7 +22,7 @@ from wrong_fields import ATS, accepted, field_name, with_value
 from flows.ingest import normalize
 from flows.sources import ashby, files, greenhouse, hn, jsonld, lever, tabular
 from transforms import postings as tp
-from transforms.records import parsed_frame, quarantine_frame
+from transforms.records import PARSED_SCHEMA, parsed_frame, quarantine_frame
 from transforms.text import html_to_text
 from warehouse import db
 
@@ -64,6 +64,13 @@ json_value = st.recursive(
 )  # fmt: skip
 
 
+def changed(base: dict, fields: list[str]) -> st.SearchStrategy:
+    """`base` (a good record) with up to four of `fields` holding anything."""
+    return st.dictionaries(st.sampled_from(fields), json_value, max_size=4).map(
+        lambda changes: {**base, **changes}
+    )
+
+
 def record(fields: list[str]) -> st.SearchStrategy:
     """Dicts with the parser's own field names holding anything, plus stray keys."""
     return st.fixed_dictionaries({}, optional={f: json_value for f in fields}) | st.dictionaries(
@@ -71,9 +78,17 @@ def record(fields: list[str]) -> st.SearchStrategy:
     )
 
 
+# The Python type each parsed column must hold (polars would turn a number into text quietly).
+KINDS = {pl.String: str, pl.Float64: float, pl.Boolean: bool, pl.Datetime: datetime, pl.Date: date}
+
+
 def check(rows: list, bad: list, n_in: int | None = None) -> None:
     assert all(isinstance(q["reason"], str) and q["reason"].strip() for q in bad)
     assert all(q.get("ref") for q in bad)
+    for row in rows:
+        for name, dtype in PARSED_SCHEMA.items():
+            value = row.get(name)
+            assert value is None or isinstance(value, KINDS[dtype.base_type()]), (name, value)
     parsed_frame(rows)  # every parsed row fits the shared model
     quarantine_frame(bad)
     if n_in is not None:
@@ -184,6 +199,28 @@ def test_table_records(rec):
     row, q = tabular.parse_record(rec, fetched_at=AT, ref="t.csv#1")
     assert (row is None) != (q is None)
     check([row] if row else [], [q] if q else [])
+
+
+TABLE_ROW = {"source_id": "1", "description": "<p>Own the roadmap</p>", "posted_month": "2024-05"}
+TABLE_COLUMNS = ["source_id", "id", "description", "text", "body", "posted_month", "posted_at",
+                 "fetched_at", "source", "title", "company", "location", "country", "url",
+                 "board", "remote", "salary_min", "salary_max", "salary_currency",
+                 "salary_period"]  # fmt: skip
+MONTHLY = {"full_html": "Acme | PM<p>Hi", "url": "https://news.ycombinator.com/item?id=7"}
+
+
+@fuzz
+@given(changed(TABLE_ROW, TABLE_COLUMNS), changed(MONTHLY, [*MONTHLY, "location", "country",
+                                                             "remote", "user"]))  # fmt: skip
+def test_good_table_and_hn_records_with_any_values_in_their_columns(rec, post):
+    """A usable record with anything in some of its columns: parsed with every column of its
+    kind, or quarantined with a reason; never raised, never a wrong-typed row."""
+    row, q = tabular.parse_record(rec, fetched_at=AT, ref="t.csv#1")
+    assert (row is None) != (q is None)
+    check([row] if row else [], [q] if q else [])
+    rows, bad = hn.parse_monthly([post, MONTHLY], month=date(2015, 3, 1), ref="2015-03.json")
+    check(rows, bad, 2)
+    assert rows[-1]["body"] == MONTHLY["full_html"]  # the good one is always kept
 
 
 @fuzz
