@@ -702,6 +702,7 @@ class _Post:
         "ctx",
         "cues",
         "header_end",
+        "last_sentence",
         "name",
         "text",
     )
@@ -727,6 +728,7 @@ class _Post:
         self._departments: dict[int, bool] = {}  # sentence start -> a list of departments
         self.bounds = _sentence_ends(ctx)
         self._verdict: dict[int, int] = {}
+        self.last_sentence = (0, 0)  # (end, verdict) of the last sentence `_is_demand` read
 
     def cue(self, kinds: int, a: int, b: int) -> bool:
         """Some cue word of one of `kinds` (bits) starts in [a, b)."""
@@ -1251,6 +1253,10 @@ def find_mentions(
             continue
         if post is None:
             post = _Post(text, ctx, cues)
+        else:
+            s_end, verdict = post.last_sentence
+            if start < s_end and start < verdict:
+                continue  # in the sentence of the hit before, ahead of where its demands begin
         if _is_demand(post, start, end, categories[skill]):
             out.append(Mention(start, end, skill))
     return out
@@ -1273,6 +1279,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     verdict = post._verdict.get(s_start)
     if verdict is None:
         verdict = post.demand_from(s_start, s_end)
+    post.last_sentence = s_end, verdict
     if start < verdict:
         return False
     # (checked next: half of the hits in demanding sentences stop here, on the archive)
