@@ -1061,7 +1061,7 @@ class _Post:
         return not (self.cue(ROLE, pms[j] + 1, pos) or _FULL_STOP.search(self.ctx, pms[j], pos))
 
     def line_kind(self, pos: int) -> int:
-        starts, kinds = self.lines()
+        starts, kinds = self._lines or self.lines()
         i = bisect_right(starts, pos) - 1
         kind = kinds[i]
         if not kind & (_NOT_DEMAND_LINE | _LINK_CHECKED):
@@ -1084,6 +1084,11 @@ class _Post:
         ctx = self.ctx
         lo = max(0, start - 100)  # tokens longer than 100 characters are looked at in part
         a = max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start), lo - 1) + 1
+        # (every link pattern has a '.', ':' or '@'; the token ends by the next space)
+        b = ctx.find(" ", start, start + 100)
+        b = start + 100 if b < 0 else b
+        if ctx.find(".", a, b) < 0 and ctx.find(":", a, b) < 0 and ctx.find("@", a, b) < 0:
+            return False
         b = _NON_SPACE.match(ctx, start, start + 100).end()
         return bool(_URL_TOKEN.search(ctx, a, b))
 
