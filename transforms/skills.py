@@ -808,7 +808,7 @@ class _Post:
                         kind = _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
                     else:
                         in_company = True
-                elif _HEADING_ROLE.match(label):
+                elif in_company and _HEADING_ROLE.match(label):
                     in_company = False
             if in_company:
                 kind = _COMPANY_SECTION
