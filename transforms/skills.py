@@ -1401,8 +1401,15 @@ def texts_for_scan(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 def _rows(frame: pl.DataFrame, text_column: str, matcher: Matcher) -> Iterator[tuple]:
     sids, types, cats = matcher.skill_ids, matcher.types, matcher.categories
     ctx, scan = texts_for_scan(pl.col(text_column))
-    cols = frame.select(
-        pl.col("posting_id").cast(pl.String), pl.col(text_column), ctx.alias("c"), scan.alias("s")
+    cols = (  # (lazily: polars then lower-cases the text once for both views, not twice)
+        frame.lazy()
+        .select(
+            pl.col("posting_id").cast(pl.String),
+            pl.col(text_column),
+            ctx.alias("c"),
+            scan.alias("s"),
+        )
+        .collect()
     )
     for pid, text, c, s in cols.iter_rows():
         if not text:
