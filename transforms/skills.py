@@ -685,13 +685,29 @@ class Mention(NamedTuple):
 
 
 _SENTENCE_END_RX = re.compile(r"[.!?;\n](?:(?<=[.!?])(?=\s)|(?<=;)\s|(?<=\n))")
+# the same ends, one mark at a time (a pattern that opens with a literal is found much faster
+# than one that opens with a class; ";\n" is left to the line end, which ends there too)
+_SENTENCE_MARKS = tuple(
+    (mark, re.compile(rx))
+    for mark, rx in ((".", r"\.(?=\s)"), ("!", r"!(?=\s)"), ("?", r"\?(?=\s)"), (";", r";[^\S\n]"))
+)
+_MATCH_END = re.Match.end
 _FULL_STOP = re.compile(r"[.!?]\s")
 
 
 def _sentence_ends(ctx: str) -> list[int]:
     """Offsets just past each sentence end: '.', '!' or '?' before whitespace, a line end,
-    or '; ' (one regex pass; ";\\n" ends one sentence, not two)."""
-    return [m.end() for m in _SENTENCE_END_RX.finditer(ctx)]
+    or '; ' (as `_SENTENCE_END_RX` finds them; ";\\n" ends one sentence, not two)."""
+    ends = []
+    i = ctx.find("\n")
+    while i >= 0:
+        ends.append(i + 1)
+        i = ctx.find("\n", i + 1)
+    for mark, rx in _SENTENCE_MARKS:
+        if mark in ctx:
+            ends += map(_MATCH_END, rx.finditer(ctx))
+    ends.sort()
+    return ends
 
 
 def _mostly_link(line: str) -> bool:
@@ -736,6 +752,7 @@ class _Post:
         "ctx",
         "cues",
         "header_end",
+        "last_sentence",
         "name",
         "text",
     )
@@ -762,6 +779,7 @@ class _Post:
         self._departments: dict[int, bool] = {}  # sentence start -> a list of departments
         self.bounds = _sentence_ends(ctx)
         self._verdict: dict[int, int] = {}
+        self.last_sentence = (0, 0)  # (end, verdict) of the last sentence `_is_demand` read
 
     def cue(self, kinds: int, a: int, b: int) -> bool:
         """Some cue word of one of `kinds` (bits) starts in [a, b)."""
@@ -830,7 +848,7 @@ class _Post:
                         kind = _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
                     else:
                         in_company = True
-                elif _HEADING_ROLE.match(label):
+                elif in_company and _HEADING_ROLE.match(label):
                     in_company = False
             elif (
                 in_company
@@ -1129,7 +1147,7 @@ class _Post:
         return not (self.cue(ROLE, pms[j] + 1, pos) or _FULL_STOP.search(self.ctx, pms[j], pos))
 
     def line_kind(self, pos: int) -> int:
-        starts, kinds = self.lines()
+        starts, kinds = self._lines or self.lines()
         i = bisect_right(starts, pos) - 1
         kind = kinds[i]
         if not kind & (_NOT_DEMAND_LINE | _LINK_CHECKED):
@@ -1152,6 +1170,11 @@ class _Post:
         ctx = self.ctx
         lo = max(0, start - 100)  # tokens longer than 100 characters are looked at in part
         a = max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start), lo - 1) + 1
+        # (every link pattern has a '.', ':' or '@'; the token ends by the next space)
+        b = ctx.find(" ", start, start + 100)
+        b = start + 100 if b < 0 else b
+        if ctx.find(".", a, b) < 0 and ctx.find(":", a, b) < 0 and ctx.find("@", a, b) < 0:
+            return False
         b = _NON_SPACE.match(ctx, start, start + 100).end()
         return bool(_URL_TOKEN.search(ctx, a, b))
 
@@ -1328,6 +1351,10 @@ def find_mentions(
             continue
         if post is None:
             post = _Post(text, ctx, cues)
+        else:
+            s_end, verdict = post.last_sentence
+            if start < s_end and start < verdict:
+                continue  # in the sentence of the hit before, ahead of where its demands begin
         if _is_demand(post, start, end, categories[skill]):
             out.append(Mention(start, end, skill))
     return out
@@ -1350,6 +1377,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     verdict = post._verdict.get(s_start)
     if verdict is None:
         verdict = post.demand_from(s_start, s_end)
+    post.last_sentence = s_end, verdict
     if start < verdict:
         return False
     # (checked next: half of the hits in demanding sentences stop here, on the archive)
@@ -1452,8 +1480,15 @@ def texts_for_scan(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 def _rows(frame: pl.DataFrame, text_column: str, matcher: Matcher) -> Iterator[tuple]:
     sids, types, cats = matcher.skill_ids, matcher.types, matcher.categories
     ctx, scan = texts_for_scan(pl.col(text_column))
-    cols = frame.select(
-        pl.col("posting_id").cast(pl.String), pl.col(text_column), ctx.alias("c"), scan.alias("s")
+    cols = (  # (lazily: polars then lower-cases the text once for both views, not twice)
+        frame.lazy()
+        .select(
+            pl.col("posting_id").cast(pl.String),
+            pl.col(text_column),
+            ctx.alias("c"),
+            scan.alias("s"),
+        )
+        .collect()
     )
     for pid, text, c, s in cols.iter_rows():
         if not text:
