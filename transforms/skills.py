@@ -684,8 +684,7 @@ class Mention(NamedTuple):
     skill: int  # index into the Matcher's lists
 
 
-_SENTENCE_END_RX = re.compile(r"[.!?;\n](?:(?<=[.!?])(?=\s)|(?<=;)\s|(?<=\n))")
-# the same ends, one mark at a time (a pattern that opens with a literal is found much faster
+# sentence ends, one mark at a time (a pattern that opens with a literal is found much faster
 # than one that opens with a class; ";\n" is left to the line end, which ends there too)
 _SENTENCE_MARKS = tuple(
     (mark, re.compile(rx))
@@ -697,7 +696,7 @@ _FULL_STOP = re.compile(r"[.!?]\s")
 
 def _sentence_ends(ctx: str) -> list[int]:
     """Offsets just past each sentence end: '.', '!' or '?' before whitespace, a line end,
-    or '; ' (as `_SENTENCE_END_RX` finds them; ";\\n" ends one sentence, not two)."""
+    or '; ' (";\\n" ends one sentence, not two), in order."""
     ends = []
     i = ctx.find("\n")
     while i >= 0:

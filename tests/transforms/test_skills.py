@@ -1,6 +1,8 @@
 """Skill mentions: word boundaries, plurals, acronyms, offsets, context rules, categories."""
 
 import hashlib
+import random
+import re
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +12,7 @@ from transforms.skills import (
     HEADLINE_CATEGORIES,
     Taxonomy,
     TaxonomyError,
+    _sentence_ends,
     expand_pattern,
     posting_categories,
     skill_mentions,
@@ -176,6 +179,16 @@ def test_sections_and_lists(toy):
         ]
     )
     assert found(toy, text) == [("roadmap", "roadmap"), ("sql", "SQL")]
+
+
+def test_sentence_ends_are_the_marks_before_whitespace_and_line_ends():
+    # the one-regex definition that _sentence_ends computes mark by mark, faster
+    reference = re.compile(r"[.!?;\n](?:(?<=[.!?])(?=\s)|(?<=;)\s|(?<=\n))")
+    rng = random.Random(7)
+    texts = [";\n", ". \n", "a.b", "a. b", "e.g. x", "wait!\n\nno?", "x;y; z;\tw", "..  ", ""]
+    texts += ["".join(rng.choice("ab .!?;\n\t") for _ in range(40)) for _ in range(2000)]
+    for text in texts:
+        assert _sentence_ends(text) == [m.end() for m in reference.finditer(text)], text
 
 
 def test_a_paragraph_about_the_pm_ends_a_company_section(toy):
