@@ -76,9 +76,10 @@ def extract_records(rows: list[tuple[str, str]], taxonomy: Taxonomy) -> list[dic
     """Output records for (id, raw text) pairs: clean the text, find the demands."""
     matcher = taxonomy.matcher()
     texts = (
-        pl.DataFrame({"raw": [t for _, t in rows]}, schema={"raw": pl.String})
+        pl.LazyFrame({"raw": [t for _, t in rows]}, schema={"raw": pl.String})
         .select(text=html_to_text(pl.col("raw")))
         .with_columns(**dict(zip(("ctx", "scan"), texts_for_scan(pl.col("text")), strict=True)))
+        .collect()  # lazily: the two scan views share one lower-casing
     )
     out = []
     for (pid, _), (text, ctx, scan) in zip(rows, texts.iter_rows(), strict=True):
