@@ -1208,7 +1208,7 @@ class _Post:
         line_kind = self.line_kind(start)
         if line_kind & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
-            or (self._hires_other_roles(start, end) and self.cues.get(PM))
+            or (self.cues.get(PM) and self._hires_other_roles(start, end))
             or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
             or (ctx.find(":", s_at, end) >= 0 and _LABELLED_FACTS.match(ctx, s_at, end))
         ):
