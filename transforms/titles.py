@@ -488,8 +488,12 @@ def _scan_back(before: str, names_opening: bool = False) -> str | None:
 
     names_opening: the mention is followed by "role"/"position" ("we have a PM role open").
     """
-    tokens = _TOKEN_COMMA.findall(_ASIDE.sub(" , ", _W_SLASH.sub(" with ", before.lower())))
-    return _scan_tokens(tokens, names_opening)
+    low = before.lower()
+    if "w/" in low:
+        low = _W_SLASH.sub(" with ", low)
+    if "(" in low or "as well as" in low or "plus" in low:  # what `_ASIDE` needs
+        low = _ASIDE.sub(" , ", low)
+    return _scan_tokens(_TOKEN_COMMA.findall(low), names_opening)
 
 
 def _scan_tokens(tokens: list[str], names_opening: bool) -> str | None:
@@ -578,6 +582,21 @@ def _n_words(text: str, cap: int) -> int:
     return len(text.split(None, cap + links)) - links
 
 
+def _names_role(line: str) -> bool:
+    """Whether a line has "product", "PM", "cpo" or a family word (as a substring).
+
+    Blanking links cannot add one: a link ends at a space or the line end, so the blank
+    joins no two words into a new one (all these words are ASCII, with single spaces).
+    """
+    low = line.lower()
+    return (
+        "product" in low
+        or "PM" in line
+        or "cpo" in low
+        or next(_FAMILY_AC.iter(low), None) is not None
+    )
+
+
 def _units(text: str) -> list[tuple[str, str]]:
     """(unit text, kind) for a post: header segments, list items, sentences (`_sentences`)."""
     lines: list[str] = []
@@ -591,18 +610,16 @@ def _units(text: str) -> list[tuple[str, str]]:
             lines.append(line)
     units: list[tuple[str, bool]] = []
     for n, raw_line in enumerate(lines):
-        line = _LINK.sub(" ", raw_line) if _may_link(raw_line) else raw_line
+        if n > 0 and not _names_role(raw_line):
+            continue  # names no role: nothing to judge here (nor once its links are blanked)
+        if _may_link(raw_line):
+            line = _LINK.sub(" ", raw_line)
+            if n > 0 and not _names_role(line):
+                continue  # the role word was in a link
+        else:
+            line = raw_line
         if not line:
             continue
-        low = line.lower()
-        if (
-            n > 0
-            and "product" not in low
-            and "PM" not in line
-            and "cpo" not in low
-            and next(_FAMILY_AC.iter(low), None) is None
-        ):
-            continue  # names no role: nothing to judge here
         if n == 0 or line.count(" | ") >= 2:
             segs = [s for s in _split_outside_parens(_HEADER_SEP, line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
@@ -789,10 +806,23 @@ _GROUP_WORDS = re.compile(
 )
 
 
+def _bare_products(low: str) -> list[re.Match]:
+    """`_BARE_PRODUCT.finditer(low)`, tried only where "product" starts (a match is that
+    word alone, so matches never overlap; look-behinds still see the text before)."""
+    found = []
+    at = low.find("product")
+    while at >= 0:
+        m = _BARE_PRODUCT.match(low, at)
+        if m:
+            found.append(m)
+        at = low.find("product", at + 7)
+    return found
+
+
 def _product_items(unit: str, low: str, kind: str) -> list[str]:
     """'Product' named as one department in a list of openings ("roles in Eng, Product")."""
     found = []
-    for m in _BARE_PRODUCT.finditer(low):
+    for m in _bare_products(low):
         before, after = low[: m.start()], low[m.end() :]
         rest = _LIST_END.split(_PARENS.sub(" ", after[:80]), maxsplit=1)[0]
         if _PERSON_RE.search(rest) or _GROUP_WORDS.search(rest):
