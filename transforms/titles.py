@@ -278,6 +278,18 @@ _POST_PM = re.compile(
     r"|product ?(?:/|&|\+) ?[a-z]+(?: [a-z]+)? manag(?:er|ers|ement)\b"
     r")",
 )
+
+
+def _has_post_pm(low: str) -> bool:
+    """`_POST_PM.search(low)` as a bool; every PM head it names contains "product"."""
+    return "product" in low and _POST_PM.search(low) is not None
+
+
+def _may_url(text: str) -> bool:
+    """Whether `_URL_RE` can match in `text` (it needs "://" or "www.")."""
+    return "://" in text or "www." in text
+
+
 # Upper-case PM abbreviations; not a time ("5 PM") and not "PM me".
 _POST_PM_ABBR = re.compile(
     r"(?<!\d\s)(?<![\d:.])\b[AGS]?PMs?\b(?!-[a-z])(?!\s+(?:me|us|EST|PST|ET|PT)\b|\s*:?\s*@)"
@@ -457,7 +469,7 @@ def _starts_with_roles(before: str) -> bool:
         bool(parts)
         and _LIST_WORDS.search(before[-4:] + " ") is not None
         and all(len(p.split()) <= 3 for p in parts)
-        and any(_family_hits(p.lower()) or _POST_PM.search(p.lower()) for p in parts)
+        and any(_family_hits(p.lower()) or _has_post_pm(p.lower()) for p in parts)
     )
 
 
@@ -547,7 +559,7 @@ def _in_role_list(before: str, after: str) -> bool:
     m = _LIST_SEP_BEFORE.search(before[-70:])
     if m:
         prev = before[-70:][: m.start()].rstrip(" )")
-        if _family_hits(prev[-30:].lower()) or _POST_PM.search(prev[-30:].lower()):
+        if _family_hits(prev[-30:].lower()) or _has_post_pm(prev[-30:].lower()):
             return True
     m = _LIST_SEP_AFTER.match(after[:60])
     if m:
@@ -646,7 +658,7 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
     if head and len(head.group(1).split()) <= 8:
         title = head.group(1)
         low = title.lower()
-        if _POST_PM.search(low) or _family_hits(low):
+        if _has_post_pm(low) or _family_hits(low):
             return [(title, kind or "item"), *_sentences(body[head.end() :], "")]
         if len(title.split()) <= 3 and body[head.end() - 2] == ":":
             # a label and a list: "Product/Business: Senior PM (fleet), Program Manager, ..."
@@ -662,7 +674,7 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
 
 def _clean_item(text: str) -> str:
     """A list item or header segment without URLs, places, pay and punctuation around."""
-    item = _ITEM_END.split(_URL_RE.sub(" ", text), maxsplit=1)[0]
+    item = _ITEM_END.split(_URL_RE.sub(" ", text) if _may_url(text) else text, maxsplit=1)[0]
     item = _EMPTY_PARENS.sub("", item).strip(_ITEM_PUNCT)
     if item.count("(") > item.count(")"):
         item = item.rsplit("(", 1)[0] if item.endswith("(") else item + ")"
@@ -697,7 +709,7 @@ def _title_as_written(unit: str, start: int, end: int, kind: str) -> str:
         at = item.find(head)
         n_words = len(item.split())
         if at >= 0 and (
-            (n_words <= 8 and _POST_PM.search(item.lower()))
+            (n_words <= 8 and _has_post_pm(item.lower()))
             or (n_words <= 3 and _POST_PM_ABBR.search(item))
         ):
             prefix = item[:at].split()
@@ -732,9 +744,13 @@ _ADJECTIVES = frozenset(
 
 def _leads_item(before: str, after: str) -> bool:
     """The mention opens its item: only qualifiers before it ("Senior Technical PM")."""
-    words = [w for w in (w.strip("(),:;*.") for w in before.split()) if _TOKEN.search(w.lower())]
-    if len(words) > 6:
-        return False
+    words = []
+    for word in before.split():
+        word = word.strip("(),:;*.")
+        if _TOKEN.search(word.lower()):
+            words.append(word)
+            if len(words) > 6:
+                return False
     if words and words[0].lower() in ("a", "an"):
         if not (_ITEM_AFTER.match(after) or _ITEM_GOES_ON.match(after)):
             return False  # "A stellar Product lead, plus leadership that ..." is a perk
@@ -875,11 +891,11 @@ def _header_title(units: list[tuple[str, str]], first_line: str) -> str | None:
         return None
     candidates = []
     for i, seg in enumerate(segs):
-        clean = _URL_RE.sub("", seg).strip()
+        clean = (_URL_RE.sub("", seg) if _may_url(seg) else seg).strip()
         slot = _SLOT.fullmatch(clean) and not _ROLE_WORD.search(_SLOT_WORDS.sub("", clean))
         if not clean or slot or len(clean.split()) > 12:
             continue
-        has_pm = bool(_POST_PM.search(clean.lower()) or _POST_PM_ABBR.search(clean))
+        has_pm = _has_post_pm(clean.lower()) or bool(_POST_PM_ABBR.search(clean))
         has_role = has_pm or bool(_ROLE_WORD.search(clean))
         if has_role:
             candidates.append((i, has_pm, clean))
