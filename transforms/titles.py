@@ -387,6 +387,24 @@ _SEVERAL_ROLES = re.compile(
     r"(?:hiring for|for these|for the following|following) (?:\d+|two|three|four|five|six) "
     r"(?:\w+ )?(?:roles|positions|openings))\b"
 )
+
+
+def _says_several(low: str) -> bool:
+    """`_SEVERAL_ROLES.search(low)`, searched from a little before the first word a match can
+    end with (a match has at most 5 spaces before that word; look-behinds see the text
+    before the start position)."""
+    first = min((at for at in map(low.find, _SEVERAL_HINTS) if at >= 0), default=-1)
+    if first < 0:
+        return False
+    start = first
+    for _ in range(6):
+        start = low.rfind(" ", 0, start)
+        if start < 0:
+            start = 0
+            break
+    return _SEVERAL_ROLES.search(low, start) is not None
+
+
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|\[\d{1,2}\]|[a-h][.)])\s*")
 # `\s*(?:\||;|\s[-–—]\s|\s--\s|\s//\s|\s::\s|\s·\s|\s•\s)\s*`, written to open with one
 # character class (the first character consumed, then checked by a look-behind) so that `re`
@@ -622,7 +640,7 @@ def _units(text: str) -> list[tuple[str, str]]:
             lines.append(line)
     units: list[tuple[str, bool]] = []
     for n, raw_line in enumerate(lines):
-        if n > 0 and not _names_role(raw_line):
+        if not raw_line or (n > 0 and not _names_role(raw_line)):
             continue  # names no role: nothing to judge here (nor once its links are blanked)
         if _may_link(raw_line):
             line = _LINK.sub(" ", raw_line)
@@ -928,7 +946,7 @@ def classify_post(text: str | None) -> dict:
     units = _units(text)
     first_line = text.strip().split("\n", 1)[0]
     low_text = text.lower()
-    several = any(w in low_text for w in _SEVERAL_HINTS) and bool(_SEVERAL_ROLES.search(low_text))
+    several = _says_several(low_text)
     titles: list[str] = []
     # "PM" stands for project/program manager in a post that names those and no product role
     project_pm = (
