@@ -286,6 +286,7 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "product manage{r|rs|ment}",
         f"product owner{_S}",
         f"product lead{_S}",
+        f"product leader{_S}",
         "head of product",
         "pm",
         "pms",
@@ -315,7 +316,10 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
         "require{|s}",
         f"requirement{_S}",
         "preferred",
-        "desired",
+        "{is|are|be|highly|strongly|also} desired",
+        "desired {but|skills|qualifications|experience|background}",
+        "{experience|knowledge|skills|familiarity|background|degree|certification|pmp|mba|"
+        "exposure|organization} desired",
         "{a|big|huge|nice|major|definite|added|strong|bonus} plus",  # not "plus the data"
         "{is|are|be|as} plus",
         "{is|are} welcome",
@@ -529,8 +533,15 @@ _THIRD_PERSON = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
     r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
     r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
-    r"the pm|the role)\b)(?:the\s+)?[a-z0-9.&'() -]{1,40}?"
-    r"(?:,\s*(?:an?|the)\s[^,\n]{1,80},)?"  # "Zoomi, a data analytics company, brings ..."
+    r"the pm|the role)\b)"
+    # (not "strong SQL and API knowledge is important": a skill noun heads a requirement)
+    r"(?![^,\n]{0,40}?\b(?:knowledge|(?<!user )(?<!user-)(?<!customer )experience|skills?|"
+    r"familiarity|fluency|proficiency|expertise)\s+(?:is|are)\b)"
+    r"(?:the\s+)?[a-z0-9.&'() -]{1,40}?"
+    # "Zoomi, a data analytics company, brings ...": the appositive names an organisation
+    r"(?:,\s*(?:an?|the)\s[^,\n]{0,60}\b(?:company|startup|provider|platform|leader|maker|"
+    r"firm|business|marketplace|service|agency|lab|network|app|builder|organization|"
+    r"nonprofit|library|product)s?\b[^,\n]{0,30},){0,2}"
     r"\s(?:\([^()\n]{1,80}\)\s+)?"
     r"(?:is|are|was|were|has|"
     r"have|had|does|do|did|provides|offers|built|launched|raised|grew|"
@@ -592,7 +603,16 @@ _NOT_A_PERSON = re.compile(
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
 _WHOLE_LINE = re.compile(r".*")
-_CANDIDATE_WITH = re.compile(r"\b(?:with|who|that|having)\b")
+_PERSON_AHEAD = re.compile(
+    r"[^.;\n]{0,60}?\b(?:engineers?|developers?|devs?|people|members?|someone|candidates?|"
+    r"pms?|managers?|designers?|interns?|hires?|talent|teammates?|person|scientists?|analysts?|"
+    r"folks|leads?|specialists?|architects?|writers?|marketers?|owners?|researchers?|team|"
+    r"swes?|sres?|wizards?|ninjas?|gurus?|hackers?|experts?)\b"
+)
+_CANDIDATE_WITH = re.compile(
+    r"\b(?:product (?:manager|owner|lead)s?|pms?)\s+(?:who|that|having|with\s+(?!(?:an?\s+)?"
+    r"focus\b))"
+)
 _SUBJECT_START = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
 _PARAGRAPH_SUBJECT = re.compile(r"\s*(?:(?:an?|the|our|your)\s+)?")
 # a line introducing a list of openings, and the shape of its items
@@ -824,6 +844,13 @@ class _Post:
         other_role = bool(
             header_block and hires_pm and pms[0] > header_end and self.header_hires_role()
         )
+        # in a post whose header names only a PM ("Acme | Product Manager | NYC"), department
+        # headings are sections of the PM's text ("You'll partner with:" then "- Engineering")
+        # until the body names a PM opening by its title ("Product Manager:")
+        pm_only_header = (
+            header_block and self.header_hires_role(kind=PM) and not self.header_hires_role()
+        )
+        pm_titled = False
         for line in self.ctx.split("\n"):
             kind = 0
             stripped = line.strip()
@@ -835,6 +862,7 @@ class _Post:
                 # in a post that hires a PM, "Engineering:" heads the engineers' section
                 department = (
                     hires_pm
+                    and (not pm_only_header or pm_titled)
                     and pos > header_end
                     and not line[head.end() :].strip()
                     and bool(_DEPARTMENT.fullmatch(label))
@@ -901,6 +929,10 @@ class _Post:
                 and not self.cue(NOT_DEMAND, pos, pos + len(line))
             ):  # not "(Also hiring PMs)"
                 role_run += 1  # a PM opening: in a list of openings, or short like a heading
+                # a PM title in the body ("Product Manager:"), not "As our PM you will:"
+                pm_titled = pm_titled or (
+                    pos > header_end and not self.cue(STRONG, pos, pos + len(line))
+                )
                 in_company = False
                 kind &= ~_COMPANY_SECTION
                 other_role = False
@@ -919,6 +951,7 @@ class _Post:
                 role_run = 0
             if department:
                 other_role, pm_block = True, False
+
             if hires_pm and title is None and pos > header_end:
                 # "As a member of our engineering team, you'll ..." opens that role's block,
                 # "As a Product Manager, you'll ..." the PM's
@@ -1236,9 +1269,11 @@ class _Post:
             while i < len(weak) and weak[i] < min(end, verdict):
                 # a hiring verb that hires a person ("seeking to hire a PM", not "seeks to
                 # empower teams" or "seeking feedback")
-                if ctx.startswith("looking to", weak[i]) or not _NOT_A_PERSON.match(
-                    ctx, _word_end(ctx, weak[i])
-                ):
+                if (
+                    _PERSON_AHEAD.match(ctx, weak[i] + 10)
+                    if ctx.startswith(("looking to add", "looking to bring"), weak[i])
+                    else not _NOT_A_PERSON.match(ctx, _word_end(ctx, weak[i]))
+                ):  # "looking to add engineers", not "looking to add machine learning to it"
                     verdict = weak[i] + 1
                     break
                 i += 1

@@ -107,7 +107,15 @@ def test_offsets_point_at_the_exact_characters(toy):
             [],
         ),
         ("Zoomi, a performance analytics company, brings together dashboards and SQL.", []),
+        ("Tessellate helps retailers reach their desired outcomes with dashboards.", []),
+        ("Mosaic is looking to add SQL and dashboards to its logistics platform.", []),
         # ... unless the sentence also speaks to the candidate
+        (
+            "Because this role sits between our customers and a small team in Denver, strong "
+            "SQL knowledge is important.",
+            [("sql", "SQL")],
+        ),
+        ("Mosaic is looking to add a product manager who knows SQL.", [("sql", "SQL")]),
         (
             "Highsoft, the company behind a charting library, is looking to add an experienced "
             "Java wizard.",
@@ -298,6 +306,14 @@ def test_single_role_pm_posts_keep_their_demands(toy, text, expected):
         # a role word that names a thing is no opening ("Developer Marketplaces")
         ("Acme | Product Manager | NYC\nYou will own one of these areas:\nDeveloper Tools\n"
          "Developer Marketplaces\nWhat you'll do:\n- Ship Java SDKs", [("java", "Java")]),
+        # ... but under a header that names only the PM, departments are whom the PM works with
+        ("Marlin | Product Manager | Remote\nYou'll partner closely with:\n- Engineering\n"
+         "- Design\nWhat you'll do:\n- Own the roadmap\n- Analyze usage with SQL",
+         [("roadmap", "roadmap"), ("sql", "SQL")]),
+        ("Acme | Product Manager | NYC\nAs our PM you will:\nEngineering:\n- Define KPIs",
+         [("kpis", "KPIs")]),
+        # a PM's title followed by what the area is, not the candidate
+        ("Open roles:\n- Product Manager, Integrations with Java and SQL\n- Java Developer", []),
         # in a post that hires a PM, a department heading opens that department's section
         ("Acme | Product Manager | NYC\nProduct Manager:\nYou own the roadmap.\n"
          "Engineering:\nExperience with Java and SQL.", [("roadmap", "roadmap")]),
