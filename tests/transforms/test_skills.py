@@ -591,6 +591,8 @@ def test_shipped_taxonomy_finds_what_the_guide_lists(shipped, category):
         # "GTM" alone names the go-to-market function (sales and marketing), not a plan
         ("You work closely with engineering and GTM.", []),
         ("You own the GTM strategy for new features.", ["go_to_market"]),
+        ("- Own pricing, packaging and GTM for new products", ["go_to_market"]),
+        ("You will lead GTM with product marketing for every launch.", ["go_to_market"]),
         ("You plan the go-to-market.", ["go_to_market"]),
     ],
 )
