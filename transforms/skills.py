@@ -20,7 +20,11 @@ How a posting is read
    - a sentence about the company or its product is not a demand ("We build analytics
      dashboards", "Acme uses machine learning", lines under "About us" or "Stack: ..."),
      unless it addresses the candidate (you, candidate, must, plus, ...) or the skill
-     follows a hiring verb ("Acme seeks a PM with strong SQL");
+     follows a hiring verb ("Acme seeks a PM with strong SQL", "Acme is looking to add an
+     engineer who knows Java"); a company sentence may open with a clause or name the
+     company with an appositive ("Zoomi, a data analytics company, brings ..."), but one
+     whose subject is the PM ("PM who has ...") or a skill noun ("strong SQL knowledge is
+     important") speaks of the candidate;
    - a sentence that starts about the company only demands what follows a word to the
      candidate or a hiring verb ("We build dashboards and need someone fluent in SQL"); a
      ", and we focus on ..." clause, the company's own product ("our analytics platform") and
@@ -33,9 +37,11 @@ How a posting is read
      line ("Senior Backend Engineer:") (a post that names no PM keeps its own roles'
      demands); and in a post that hires a PM: the block addressed to another role ("As a backend
      engineer, you ...", also from mid-line), a paragraph that opens by hiring only other
-     roles ("We're hiring our first Data Analyst. ..."), the body of a post whose header
-     names only other roles (in any other post the role a paragraph addresses is the
-     posting's own);
+     roles ("We're hiring our first Data Analyst. ..." or "We're also hiring engineers. ..."),
+     a department heading ("Engineering:"; under a header that names only the PM, only once
+     the body titles a PM opening), the body of a post whose header names only other roles
+     (in any other post the role a paragraph addresses is the posting's own); a paragraph
+     that opens by hiring the PM alone is the PM's;
    - in a post that names a PM and hires other roles too (its first line or a title line
      names them), a technical skill counts only in the PM's own block or after a PM named
      earlier in its sentence: engineers' stacks are theirs ("Product managers with a technical
@@ -1114,7 +1120,8 @@ class _Post:
         Senior Backend Engineer"), or a hiring phrase names another role first ("openings: iOS
         Engineer, ..."), or a hiring sentence, or the one after it, lists departments ("hiring
         in product, engineering, design and sales"). A second HN header in the same comment is
-        a second posting: it does not make the first one shared."""
+        a second posting: it does not make the first one shared. False in a post that names
+        no PM: the roles it hires are all its own."""
         if self._multi_role is not None:
             return self._multi_role
         if not self.cues.get(PM):
@@ -1404,7 +1411,8 @@ _TEAM_CHECKED = frozenset(c for c in HARD_CATEGORIES if c != "agile")
 
 
 def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
-    """Whether the hit at [start, end) is a demand (the checks cheapest first)."""
+    """Whether the hit at [start, end) is a demand (the sentence's verdict first, then the
+    check that rejects the most hits, then the others, cheapest first)."""
     if start < post.header_end:
         return False
     s_start, s_end = post.sentence(start)
