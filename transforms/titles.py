@@ -445,6 +445,13 @@ _PM_URL = re.compile(
 )
 
 
+def _may_pm_url(low: str) -> bool:
+    """Whether `_PM_URL` can match: each of its titles has "product" next to a '-' or '_'."""
+    return "product" in low and (
+        "product-" in low or "product_" in low or "-product" in low or "_product" in low
+    )
+
+
 _ITEM_END = re.compile(r"\s[-–—|]\s|:\s|\s\(\s*(?:remote|onsite|full|part|\$)|\s@\s")
 _MODIFIER_RE = re.compile(_MODIFIER)
 _FORMER = re.compile(r"(?i)(?:\bex-?|former|\bnon-)\s*$")
@@ -671,8 +678,9 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
     A line that opens with a job title and a colon or dash ("Product Manager (AI): Drive
     ...") gives that title as a unit of its own.
     """
-    n_words = _n_words(body, 12)
-    head = _TITLE_PREFIX.match(body) if n_words > 12 else None
+    # 13 words take at least 25 characters (7 words 13): short text needs no count
+    short = len(body) <= 24 or _n_words(body, 12) <= 12
+    head = None if short else _TITLE_PREFIX.match(body)
     if head and len(head.group(1).split()) <= 8:
         title = head.group(1)
         low = title.lower()
@@ -681,10 +689,14 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
         if len(title.split()) <= 3 and body[head.end() - 2] == ":":
             # a label and a list: "Product/Business: Senior PM (fleet), Program Manager, ..."
             kind = kind or "item"
-    if n_words <= 12 or not _MAY_SPLIT.search(body):
-        return [(body, kind or ("short" if n_words <= 12 else ""))]
+    if short or not _MAY_SPLIT.search(body):
+        return [(body, kind or ("short" if short else ""))]
     return [
-        (sent, (kind if i == 0 else "") or ("short" if _n_words(sent, 6) <= 6 else ""))
+        (
+            sent,
+            (kind if i == 0 else "")
+            or ("short" if len(sent) <= 12 or _n_words(sent, 6) <= 6 else ""),
+        )
         for i, sent in enumerate(_SENTENCE.split(body))
         if sent
     ]
@@ -974,7 +986,7 @@ def classify_post(text: str | None) -> dict:
             if has_product and not titles:
                 titles.extend(_product_items(unit, low, kind))
         # a job-board link names the title only when nothing else did (the first link)
-        link = _PM_URL.search(text) if not titles and "product" in low_text else None
+        link = _PM_URL.search(text) if not titles and _may_pm_url(low_text) else None
         if link:
             words = re.split(r"[-_]", link.group(0).rsplit("/", 1)[-1])
             titles.append(" ".join(w.capitalize() for w in words if w.isalpha())[:60])
