@@ -354,16 +354,18 @@ _ROLE_TOKENS = frozenset(
     + "and or product manager managers pm pms owners owner leads lead s ux ui".split()
 )
 _WORDISH = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_NOT_BEFORE_WORD = _WORDISH | frozenset(".@-+[")
 
 
 def _family_hits(low: str) -> list[tuple[int, int, str]]:
     """(start, end, family) of whole-word family words in lower-case text, longest first."""
     hits: list[tuple[int, int, str]] = []
+    size = len(low)
     for last, (length, family) in _FAMILY_AC.iter(low):
         start, end = last - length + 1, last + 1
-        if start > 0 and (low[start - 1] in _WORDISH or low[start - 1] in ".@-+["):
+        if start > 0 and low[start - 1] in _NOT_BEFORE_WORD:
             continue
-        if end < len(low) and low[end] in _WORDISH:
+        if end < size and low[end] in _WORDISH:
             continue
         hits.append((start, end, family))
     if len(hits) < 2:
