@@ -636,8 +636,11 @@ def _names_role(line: str) -> bool:
     )
 
 
-def _units(text: str) -> list[tuple[str, str]]:
-    """(unit text, kind) for a post: header segments, list items, sentences (`_sentences`)."""
+def _units(text: str, first: tuple[str, list[str]] = ("", [])) -> list[tuple[str, str]]:
+    """(unit text, kind) for a post: header segments, list items, sentences (`_sentences`).
+
+    first: a line and its non-empty `_HEADER_SEP` segments, reused if it is the first line.
+    """
     lines: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
@@ -660,7 +663,10 @@ def _units(text: str) -> list[tuple[str, str]]:
         if not line:
             continue
         if n == 0 or line.count(" | ") >= 2:
-            segs = [s for s in _split_outside_parens(_HEADER_SEP, line) if s]
+            if n == 0 and line == first[0]:
+                segs = first[1]
+            else:
+                segs = [s for s in _split_outside_parens(_HEADER_SEP, line) if s]
             if len(segs) > 1 or len(line.split()) <= 12:
                 for seg in segs:
                     units.extend(_sentences(seg, "header"))
@@ -916,9 +922,16 @@ def _families(units: list[tuple[str, str]], enough: int = 99) -> set[str]:
     return found
 
 
-def _header_title(units: list[tuple[str, str]], first_line: str) -> str | None:
-    """The header segment that names the job(s), if one can be identified."""
-    segs = [s for s in _split_outside_parens(_HEADER_SEP, first_line) if s]
+def _header_segments(first_line: str) -> list[str]:
+    """The non-empty segments of a header line ("Acme | Product Manager | Remote")."""
+    return [s for s in _split_outside_parens(_HEADER_SEP, first_line) if s]
+
+
+def _header_title(first_line: str, segs: list[str]) -> str | None:
+    """The header segment that names the job(s), if one can be identified.
+
+    segs: `_header_segments(first_line)`.
+    """
     if len(segs) <= 1 and len(first_line.split()) > 12:
         return None
     candidates = []
@@ -957,8 +970,9 @@ def classify_post(text: str | None) -> dict:
     }
     if not text or not text.strip():
         return empty
-    units = _units(text)
     first_line = text.strip().split("\n", 1)[0]
+    header_segs = _header_segments(first_line)
+    units = _units(text, (first_line, header_segs))
     low_text = text.lower()
     several = _says_several(low_text)
     titles: list[str] = []
@@ -995,7 +1009,7 @@ def classify_post(text: str | None) -> dict:
     titles = list(dict.fromkeys(t for t in titles if t))
     classified = [classify_title(t) for t in titles]
     pm_pairs = [(t, c) for t, c in zip(titles, classified, strict=True) if c[0] != "not_pm"]
-    header = _header_title(units, first_line)
+    header = _header_title(first_line, header_segs)
     # multi_role: two job families with openings (the PM family counts as one when found)
     multi_role = several or len(_families(units, enough=1 if pm_pairs else 2)) >= (
         1 if pm_pairs else 2
