@@ -156,7 +156,7 @@ def text_field(record: dict, key: str, name: str | None = None) -> str | None:
 def id_field(record: dict, key: str, name: str | None = None) -> str | None:
     """An id as text (text or a whole number); None when absent or blank. FieldError else."""
     value = record.get(key)
-    if value is None or isinstance(value, str) or _is_int(value):
+    if value is None or isinstance(value, str) or is_whole_number(value):
         return job_id(value)
     raise FieldError(name or key, value, "text or a whole number")
 
@@ -220,7 +220,8 @@ def time_field(
     return moment
 
 
-def _is_int(value: Any) -> bool:
+def is_whole_number(value: Any) -> bool:
+    """A JSON whole number (Python's `bool` is an `int`, but `true` is not a number)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from types import ModuleType
 
 from flows.sources import ashby, greenhouse, jsonld, lever
-from flows.sources.common import job_id, quarantined
+from flows.sources.common import is_whole_number, job_id, quarantined
 from flows.sources.config import SourceSpec
 from flows.sources.http import FetchError, HttpClient
 
@@ -82,16 +82,12 @@ def fetch_ats(client: HttpClient, spec: SourceSpec, base: str, fetched_at: datet
     meta = obj.get("meta") if spec.kind == "greenhouse" else None
     total = meta.get("total") if isinstance(meta, dict) else None  # of another kind: not stated
     listed = len(obj["jobs"]) if spec.kind == "greenhouse" else None
-    if _is_count(total) and listed is not None and total > listed:
+    if is_whole_number(total) and listed is not None and total > listed:
         result.status, result.complete = "partial", False
         result.reason = f"the API lists {listed} of {total} jobs: not closing missing postings"
     elif bad:
         result.reason = f"{len(bad)} records quarantined"
     return result
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def listed_ids(kind: str, obj: object) -> list[str]:

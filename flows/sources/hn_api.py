@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flows.sources import hn
-from flows.sources.common import job_id, payload_text, quarantined, text_or_none
+from flows.sources.common import is_whole_number, job_id, payload_text, quarantined, text_or_none
 from flows.sources.http import FetchError, HttpClient
 
 SOURCE = "hn"
@@ -70,7 +70,7 @@ def threads_from_search(obj: Any, since: date) -> list[Thread]:
                 month,
                 title.strip(),
                 text_or_none(hit.get("author")),
-                comments if isinstance(comments, int) and not isinstance(comments, bool) else 0,
+                comments if is_whole_number(comments) else 0,
             )
         )
     return found
@@ -166,7 +166,7 @@ def read_thread(
                          result.errors) from exc  # fmt: skip
     kids = story.get("kids") if isinstance(story, dict) else None
     kids = kids if isinstance(kids, list) else []
-    kids = [k for k in kids if isinstance(k, int) and not isinstance(k, bool)]
+    kids = [k for k in kids if is_whole_number(k)]
     result.kids = len(kids)
     for kid in kids:
         if kid in seen:
