@@ -663,10 +663,7 @@ def _units(text: str, first: tuple[str, list[str]] = ("", [])) -> list[tuple[str
         if not line:
             continue
         if n == 0 or line.count(" | ") >= 2:
-            if n == 0 and line == first[0]:
-                segs = first[1]
-            else:
-                segs = [s for s in _split_outside_parens(_HEADER_SEP, line) if s]
+            segs = first[1] if n == 0 and line == first[0] else _header_segments(line)
             if len(segs) > 1 or len(line.split()) <= 12:
                 for seg in segs:
                     units.extend(_sentences(seg, "header"))
