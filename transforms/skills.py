@@ -843,19 +843,17 @@ class _Post:
         header_block = header_end >= 0
         company = self.company
         hires_pm = self.hires_pm()
+        pm_header = header_block and self.header_hires_role(kind=PM)
+        role_header = header_block and (hires_pm or pm_header) and self.header_hires_role()
         # a header that names other roles and no PM, in a post that hires a PM further down
         # ("Acme | VP Engineering | NYC", then "Also hiring PMs"), is that role's posting until
         # a PM block opens (a post that only names PMs as colleagues keeps reading as its own
         # role's demands)
-        other_role = bool(
-            header_block and hires_pm and pms[0] > header_end and self.header_hires_role()
-        )
+        other_role = bool(role_header and hires_pm and pms[0] > header_end)
         # in a post whose header names only a PM ("Acme | Product Manager | NYC"), department
         # headings are sections of the PM's text ("You'll partner with:" then "- Engineering")
         # until the body names a PM opening by its title ("Product Manager:")
-        pm_only_header = (
-            header_block and self.header_hires_role(kind=PM) and not self.header_hires_role()
-        )
+        pm_only_header = pm_header and not role_header
         pm_titled = False
         for line in self.ctx.split("\n"):
             kind = 0
