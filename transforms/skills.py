@@ -61,7 +61,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -1517,34 +1517,6 @@ def texts_for_scan(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(same).then(ctx), pl.when(same).then(scan)
 
 
-def _rows(frame: pl.DataFrame, text_column: str, matcher: Matcher) -> Iterator[tuple]:
-    sids, types, cats = matcher.skill_ids, matcher.types, matcher.categories
-    ctx, scan = texts_for_scan(pl.col(text_column))
-    cols = (  # (lazily: polars then lower-cases the text once for both views, not twice)
-        frame.lazy()
-        .select(
-            pl.col("posting_id").cast(pl.String),
-            pl.col(text_column),
-            ctx.alias("c"),
-            scan.alias("s"),
-        )
-        .collect()
-    )
-    for pid, text, c, s in cols.iter_rows():
-        if not text:
-            continue
-        for m in find_mentions(text, matcher, ctx=c, scan=s):
-            yield (
-                pid,
-                sids[m.skill],
-                m.start,
-                m.end,
-                text[m.start : m.end],
-                types[m.skill],
-                cats[m.skill],
-            )
-
-
 def skill_mentions(
     postings: pl.LazyFrame | pl.DataFrame,
     taxonomy: Taxonomy,
@@ -1561,8 +1533,40 @@ def skill_mentions(
     if isinstance(frame, pl.LazyFrame):
         frame = frame.collect()
     matcher = taxonomy.matcher()
-    rows = list(_rows(frame, text_column, matcher))
-    out = pl.DataFrame(rows, schema=MENTION_SCHEMA, orient="row")
+    ctx, scan = texts_for_scan(pl.col(text_column))
+    cols = (  # (lazily: polars then lower-cases the text once for both views, not twice)
+        frame.lazy().select(pl.col(text_column), ctx.alias("c"), scan.alias("s")).collect()
+    )
+    # the mentions as columns (row of the posting, skill index, offsets, matched text); polars
+    # then looks up the posting ids and the skills' names by index
+    rows: list[int] = []
+    skills: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    found: list[str] = []
+    for row, (text, c, s) in enumerate(cols.iter_rows()):
+        if not text:
+            continue
+        for start, end, skill in find_mentions(text, matcher, ctx=c, scan=s):
+            rows.append(row)
+            skills.append(skill)
+            starts.append(start)
+            ends.append(end)
+            found.append(text[start:end])
+    row = pl.Series(rows, dtype=pl.UInt32)
+    skill = pl.Series(skills, dtype=pl.UInt32)
+    out = pl.DataFrame(
+        {
+            "posting_id": frame["posting_id"].cast(pl.String).gather(row),
+            "skill_id": pl.Series(matcher.skill_ids, dtype=pl.String).gather(skill),
+            "start": pl.Series(starts, dtype=pl.Int32),
+            "end": pl.Series(ends, dtype=pl.Int32),
+            "matched_text": pl.Series(found, dtype=pl.String),
+            "type": pl.Series(matcher.types, dtype=pl.String).gather(skill),
+            "category": pl.Series(matcher.categories, dtype=pl.String).gather(skill),
+        },
+        schema=MENTION_SCHEMA,
+    )
     if with_version:
         out = out.with_columns(taxonomy_version=pl.lit(taxonomy.version))
     return out
