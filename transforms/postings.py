@@ -107,27 +107,74 @@ def _amount(num: pl.Expr, k: pl.Expr) -> pl.Expr:
     return pl.when(k.is_not_null()).then(value * 1000).otherwise(value)
 
 
-def salary_columns(text: pl.Expr) -> list[pl.Expr]:
-    """salary_min/max/currency/period from the first currency range in `text` (else null).
+SALARY_COLUMNS = ("salary_min", "salary_max", "salary_currency", "salary_period")
+_SALARY_DTYPE = pl.Struct(
+    {"salary_min": pl.Float64, "salary_max": pl.Float64, "salary_currency": pl.String,
+     "salary_period": pl.String}
+)  # fmt: skip
+
+
+def salary(text: pl.Expr) -> pl.Expr:
+    """The first currency range in `text` as a struct of SALARY_COLUMNS (null fields if none).
 
     A range without a stated period is taken as yearly only when both ends are at least
     10,000 (a bare "$60 - $80" is not guessed); a range whose ends are implausibly far apart
     (max > 5 x min) is dropped rather than stored.
     """
-    g = text.str.extract_groups(_SALARY)
-    lo = _amount(g.struct.field("2"), g.struct.field("3"))
-    hi = _amount(g.struct.field("4"), g.struct.field("5"))
+    return text.str.extract_groups(_SALARY).map_batches(
+        _salary_of_groups, return_dtype=_SALARY_DTYPE, is_elementwise=True
+    )
+
+
+def salary_columns(text: pl.Expr) -> list[pl.Expr]:
+    """salary_min/max/currency/period of `salary(text)`, as four columns."""
+    found = salary(text)
+    return [found.struct.field(c) for c in SALARY_COLUMNS]
+
+
+def _salary_of_groups(groups: pl.Series) -> pl.Series:
+    """`salary` of `_SALARY`'s capture groups (a struct of fields "1".."6").
+
+    Each step is a column of its own: as one nested expression, polars would evaluate the
+    shared parts (the amounts, the period) once per use.
+    """
+    g = pl.col("g")
     stated = g.struct.field("6").str.to_lowercase().replace_strict(_PERIOD, default=None)
-    period = pl.when(stated.is_not_null()).then(stated).when(lo >= 10_000).then(pl.lit("year"))
-    ok = lo.is_not_null() & hi.is_not_null() & (lo > 0) & (hi >= lo) & (hi <= lo * 5)
-    ok = ok & period.is_not_null()
-    cur = g.struct.field("1").str.strip_chars().replace_strict(_CURRENCY, default=None)
-    return [
-        pl.when(ok).then(lo).alias("salary_min"),
-        pl.when(ok).then(hi).alias("salary_max"),
-        pl.when(ok).then(cur).alias("salary_currency"),
-        pl.when(ok).then(period).alias("salary_period"),
-    ]
+    ok = (
+        pl.col("lo").is_not_null()
+        & pl.col("hi").is_not_null()
+        & (pl.col("lo") > 0)
+        & (pl.col("hi") >= pl.col("lo"))
+        & (pl.col("hi") <= pl.col("lo") * 5)
+        & pl.col("period").is_not_null()
+    )
+    return (
+        pl.DataFrame({"g": groups})
+        .lazy()
+        .with_columns(
+            lo=_amount(g.struct.field("2"), g.struct.field("3")),
+            hi=_amount(g.struct.field("4"), g.struct.field("5")),
+            stated=stated,
+            cur=g.struct.field("1").str.strip_chars().replace_strict(_CURRENCY, default=None),
+        )
+        .with_columns(
+            period=pl.when(pl.col("stated").is_not_null())
+            .then(pl.col("stated"))
+            .when(pl.col("lo") >= 10_000)
+            .then(pl.lit("year"))
+        )
+        .with_columns(ok=ok)
+        .select(
+            pl.struct(
+                pl.when(pl.col("ok")).then(pl.col("lo")).alias("salary_min"),
+                pl.when(pl.col("ok")).then(pl.col("hi")).alias("salary_max"),
+                pl.when(pl.col("ok")).then(pl.col("cur")).alias("salary_currency"),
+                pl.when(pl.col("ok")).then(pl.col("period")).alias("salary_period"),
+            ).alias(groups.name)
+        )
+        .collect()
+        .to_series()
+    )
 
 
 def country_of(location: pl.Expr) -> pl.Expr:
@@ -216,15 +263,13 @@ def normalized(parsed: pl.LazyFrame) -> pl.LazyFrame:
         ),
     )
     stated = pl.col("salary_min").is_not_null() | pl.col("salary_max").is_not_null()
-    with_salary = with_fields.with_columns(
-        [
-            pl.when(stated).then(pl.col(c)).otherwise(found_c)
-            for c, found_c in zip(
-                ("salary_min", "salary_max", "salary_currency", "salary_period"),
-                salary_columns(pl.col("description_text")),
-                strict=True,
-            )
-        ]
+    with_salary = (
+        with_fields.with_columns(_salary=salary(pl.col("description_text")))
+        .with_columns(
+            pl.when(stated).then(pl.col(c)).otherwise(pl.col("_salary").struct.field(c))
+            for c in SALARY_COLUMNS
+        )
+        .drop("_salary")
     )
     roles = _with_roles(with_salary)
     return roles.with_columns(
