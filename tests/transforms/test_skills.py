@@ -549,11 +549,13 @@ def test_shipped_taxonomy_is_consistent():
 # taxonomy must find each one
 GUIDE_PROBES = {
     "data_analysis": ["You make data-driven decisions.", "Strong quantitative skills.",
-                      "You define metrics and KPIs.", "You write SQL queries."],
+                      "You define metrics and KPIs.", "You write SQL queries.",
+                      "You measure the impact of what you ship."],
     "market_research": ["You do customer discovery.", "You run user interviews.",
                         "You do competitive analysis.", "You size markets."],
     "roadmap_prioritization": ["You groom the backlog.", "You write user stories.",
-                               "You own the roadmap.", "You define OKRs."],
+                               "You own the roadmap.", "You define OKRs.",
+                               "You set high-level vision.", "You create requirements."],
     "ux_ui_design": ["You draw wireframes.", "You use Figma.", "You care about usability.",
                      "You practice design thinking."],
     "technical_knowledge": ["You have a CS degree.", "You can discuss trade-offs with engineers.",
@@ -561,7 +563,8 @@ GUIDE_PROBES = {
     "agile": ["You run sprints.", "You use Jira.", "You deliver iteratively.", "You know Scrum."],
     "ab_testing": ["You run experiments.", "You do hypothesis testing.", "You run A/B tests."],
     "interpersonal": ["You build relationships.", "You manage stakeholders.",
-                      "You mentor juniors.", "You work cross-functionally."],
+                      "You mentor juniors.", "You work cross-functionally.",
+                      "You lead our engineering team."],
     "communication_storytelling": ["You present to executives.", "You evangelize the product.",
                                    "You articulate the vision.", "You write well."],
     "creative_thinking": ["You think outside the box.", "You are curious.",
@@ -569,7 +572,8 @@ GUIDE_PROBES = {
     "empathy": ["You are customer obsessed.", "You are user-centric.",
                 "You have a passion for users.", "You understand user needs."],
     "influence_without_authority": ["You influence without authority.", "You build consensus.",
-                                    "You drive alignment.", "You get buy-in."],
+                                    "You drive alignment.", "You get buy-in.",
+                                    "You build stakeholder consensus."],
 }  # fmt: skip
 
 
