@@ -1040,12 +1040,23 @@ _POST_DTYPE = pl.Struct(
 
 
 def _classify_posts(values: pl.Series) -> pl.Series:
+    """Classify each distinct text once (re-fetched versions repeat it), then spread back."""
+    distinct = values.unique(maintain_order=True)
     rows = []
-    for text in values.to_list():
+    for text in distinct.to_list():
         got = classify_post(text)
         got["header_title"] = got.pop("title")
         rows.append(got)
-    return pl.Series(values.name, rows, dtype=_POST_DTYPE)
+    if distinct.len() == values.len():
+        return pl.Series(values.name, rows, dtype=_POST_DTYPE)
+    lookup = pl.DataFrame(
+        {"text": distinct, "roles": pl.Series(rows, dtype=_POST_DTYPE)},
+        schema={"text": values.dtype, "roles": _POST_DTYPE},
+    )
+    joined = pl.DataFrame({"text": values}).join(
+        lookup, on="text", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined["roles"].rename(values.name)
 
 
 def post_roles(frame: pl.LazyFrame, column: str = "description_text") -> pl.LazyFrame:
