@@ -7,11 +7,11 @@
 1. corpus (setup, timed apart): N postings resampled (seeded) from the HN archive, each copy a
    distinct posting: a new HN item id, a time inside one month of 2013-08 .. 2026-05 and that
    month's thread title. Written as HN collection-run files (`{sources, fetched_at, jobs: [{id,
-   by, time, text}]}`, gzip), one per month, in a temp dir (or --keep DIR). The texts repeat
-   (30k archive posts): a batch of 25,000 holds about 16,000 distinct ones, and
-   `titles.post_roles` classifies each distinct text once, so normalize costs less here than
-   on all-distinct texts (2.9 s of CPU per 25,000 here, 4.2 s when every text differs;
-   measured 2026-11-27).
+   by, time, text}]}`, gzip), one per month, in a temp dir (or --keep DIR). Resampling repeats
+   each of the 30k archive texts about 33 times, and the steps that work once per distinct
+   text (`titles.post_roles`) cost less on it than on distinct postings. --distinct-texts
+   ends each copy's text with a paragraph of its own, "(ref <id>)", so that no two are equal:
+   the figure to compare with real, all-different postings.
 2. ingest, the path of `pmpulse ingest`: `files.read_file` on each file, the flow's normalize
    (`normalize_partition` + `split_versions`) on batches of about `flows.ingest.BATCH_ROWS`
    records (whole files), `db.load_postings` into a fresh DuckDB file, all inside one
@@ -111,12 +111,18 @@ def months(first: date = date(2013, 8, 1), last: date = date(2026, 5, 1)) -> lis
 
 
 def write_month(path: str, month: date, items: list[tuple[str, str | None]], first_id: int,
-                seed: int) -> int:  # fmt: skip
-    """One HN collection-run file of `items` as new posts of the `month` thread."""
+                seed: int, distinct: bool = False) -> int:  # fmt: skip
+    """One HN collection-run file of `items` as new posts of the `month` thread (`distinct`:
+    each text gets a last paragraph naming its id)."""
     rng = random.Random(seed)
     start = int(datetime(month.year, month.month, 1, tzinfo=UTC).timestamp())
     jobs = [
-        {"id": first_id + i, "by": by, "time": start + rng.randrange(27 * 86400), "text": text}
+        {
+            "id": first_id + i,
+            "by": by,
+            "time": start + rng.randrange(27 * 86400),
+            "text": f"{text}<p>(ref {first_id + i})" if distinct else text,
+        }
         for i, (text, by) in enumerate(items)
     ]
     title = f"Ask HN: Who is hiring? ({MONTH_NAMES[month.month - 1]} {month.year})"
@@ -135,7 +141,9 @@ def write_month(path: str, month: date, items: list[tuple[str, str | None]], fir
     return len(jobs)
 
 
-def build_corpus(pool: ProcessPoolExecutor, hn_dir: Path, n: int, out: Path, seed: int) -> list:
+def build_corpus(
+    pool: ProcessPoolExecutor, hn_dir: Path, n: int, out: Path, seed: int, distinct: bool = False
+) -> list:
     """Resample `n` postings into one run file per month under `out`; returns the paths."""
     items = archive_items(hn_dir)
     rng = random.Random(seed)
@@ -149,7 +157,9 @@ def build_corpus(pool: ProcessPoolExecutor, hn_dir: Path, n: int, out: Path, see
         picked = [items[rng.randrange(len(items))] for _ in range(size)]
         path = out / f"hn-run-{month:%Y-%m}.json.gz"
         first_id = 90_000_000 + done  # far above real HN ids of the archive
-        futures.append(pool.submit(write_month, str(path), month, picked, first_id, seed + i))
+        futures.append(
+            pool.submit(write_month, str(path), month, picked, first_id, seed + i, distinct)
+        )
         paths.append(path)
         done += size
     total = sum(f.result() for f in futures)
@@ -294,6 +304,11 @@ def main(argv: list[str] | None = None) -> int:
         "--batch-rows", type=int, default=BATCH_ROWS, help="records normalized and loaded together"
     )
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument(
+        "--distinct-texts",
+        action="store_true",
+        help="make every copy's text different (no step gains from repeated texts)",
+    )
     args = ap.parse_args(argv)
 
     peak = PeakMemory()
@@ -307,11 +322,14 @@ def main(argv: list[str] | None = None) -> int:
         ahead = args.workers  # batches in flight: bounds the writer's memory
         t = time.perf_counter()
         with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
-            paths = build_corpus(pool, args.hn, args.n, root / "input", args.seed)
+            paths = build_corpus(
+                pool, args.hn, args.n, root / "input", args.seed, args.distinct_texts
+            )
         corpus_s = time.perf_counter() - t
         size_mb = sum(p.stat().st_size for p in paths) / 1e6
         print(f"corpus: {args.n:,} postings in {len(paths)} HN run files ({size_mb:,.0f} MB gzip)"
-              f", built in {corpus_s:.1f} s (setup, not in the total)")  # fmt: skip
+              f", built in {corpus_s:.1f} s (setup, not in the total); texts "
+              f"{'all distinct' if args.distinct_texts else 'resampled, repeating'}")  # fmt: skip
 
         batches = batches_of_files(paths, -(-args.n // len(paths)), args.batch_rows)
         print(f"ingest batches: {len(batches)} of about {args.batch_rows:,} records", flush=True)
