@@ -61,7 +61,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -777,7 +777,9 @@ class _Post:
         "_lines",
         "_multi_role",
         "_pm_hired",
+        "_read_to",
         "_verdict",
+        "_walk",
         "bounds",
         "company",
         "ctx",
@@ -803,7 +805,9 @@ class _Post:
         self.header_end = first if is_header else -1
         self.company = _company_name(ctx[:first]) if "|" in line else None
         self.name: str | None = None  # the company's name where hits are not demands
-        self._lines: tuple[list[int], list[int]] | None = None
+        self._lines: tuple[list[int], list[int]] = ([], [])  # line starts and kinds, read so far
+        self._walk: Iterator[None] | None = None  # reads `_lines` on demand
+        self._read_to = 0  # where the first line not read yet starts
         self._multi_role: bool | None = None
         self._pm_hired: bool | None = None
         self._clauses: dict[int, list[int]] = {}  # sentence start -> ends of ", and we ..."
@@ -835,10 +839,21 @@ class _Post:
         """Line starts and kinds: company/benefits/stack section, another role's block,
         and lines that are not demands at all (a list under a non-demand intro such as
         "We offer:" or "Interview process:", a short line that is mostly a link)."""
-        if self._lines is not None:
-            return self._lines
-        starts: list[int] = []
-        kinds: list[int] = []
+        self._read_lines_to(len(self.ctx))
+        return self._lines
+
+    def _read_lines_to(self, pos: int) -> None:
+        """Reads the lines (see `lines`) through the one holding `pos`. The rules ask about
+        their hits' lines in text order, so the lines after the last hit are never read."""
+        if self._walk is None:
+            self._walk = self._walk_lines(*self._lines)
+        while self._read_to <= pos:
+            next(self._walk)
+
+    def _walk_lines(self, starts: list[int], kinds: list[int]) -> Iterator[None]:
+        """Appends each line's start and kind (and those of sentences that open a role's block
+        mid-line) to `starts` and `kinds`, one line per step; `_read_to` is then where the
+        next line starts."""
         in_company = pm_block = False
         role_run = 0
         intro_other = openings = pm_item = False
@@ -1057,8 +1072,8 @@ class _Post:
                         | (_OTHER_ROLE if other_role else _PM_BLOCK)
                     )
             pos += len(line) + 1
-        self._lines = (starts, kinds)  # (short lines that are mostly a link: see line_kind)
-        return self._lines
+            self._read_to = pos
+            yield
 
     def _addressed(self, line: str, pos: int, at: int) -> bool | None:
         """Whom the sentence at `at` of `line` (which starts at `pos`) addresses: True for
@@ -1184,26 +1199,37 @@ class _Post:
         j = bisect_left(pms, pos) - 1
         if j < 0:
             return False
-        starts, _ = self.lines()
+        self._read_lines_to(pos)
+        starts = self._lines[0]
         if pms[j] < starts[bisect_right(starts, pos) - 1]:
             return False
         return not (self.cue(ROLE, pms[j] + 1, pos) or _FULL_STOP.search(self.ctx, pms[j], pos))
 
     def line_kind(self, pos: int) -> int:
-        starts, kinds = self._lines or self.lines()
+        if self._read_to <= pos:
+            self._read_lines_to(pos)
+        starts, kinds = self._lines
         i = bisect_right(starts, pos) - 1
         kind = kinds[i]
         if not kind & (_NOT_DEMAND_LINE | _LINK_CHECKED):
             # a short line that is mostly a link ("- Android Developer: http://..."), looked
             # at only for the lines asked about
             ctx = self.ctx
-            a, b = starts[i], starts[i + 1] if i + 1 < len(starts) else len(ctx)
+            a = starts[i]
+            if i + 1 < len(starts):
+                b = starts[i + 1]
+                cut = b - 1
+            elif self._read_to <= len(ctx):  # (the next line is not read yet)
+                b = self._read_to
+                cut = b - 1
+            else:
+                b = cut = len(ctx)
             kind |= _LINK_CHECKED
             if (
                 ctx.find("http", a, b) >= 0
                 or ctx.find("www.", a, b) >= 0
                 or ctx.find(".com", a, b) >= 0
-            ) and _mostly_link(ctx[a : b - 1 if i + 1 < len(starts) else b]):
+            ) and _mostly_link(ctx[a:cut]):
                 kind |= _NOT_DEMAND_LINE
             kinds[i] = kind
         return kind
