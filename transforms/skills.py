@@ -1234,9 +1234,17 @@ class _Post:
             kinds[i] = kind
         return kind
 
-    def in_url(self, start: int) -> bool:
+    def in_url(self, start: int, end: int) -> bool:
         """The hit is inside a link or e-mail address (its whitespace-delimited token)."""
         ctx = self.ctx
+        if (
+            ctx[end : end + 1] == " "
+            and (start == 0 or ctx[start - 1] in " \n")
+            and ctx.find(".", start, end) < 0
+            and ctx.find(":", start, end) < 0
+            and ctx.find("@", start, end) < 0
+        ):
+            return False  # (the common case: the token is the hit, or its first word)
         lo = max(0, start - 100)  # tokens longer than 100 characters are looked at in part
         a = max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start), lo - 1) + 1
         # (every link pattern has a '.', ':' or '@'; the token ends by the next space)
@@ -1483,7 +1491,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             and _ROLE_BEFORE.search(ctx, max(0, start - 40), start)
         ):
             return False  # "engineers influence decisions": another role's doing
-    if post.in_url(start) or post.in_company_name(start, end):
+    if post.in_url(start, end) or post.in_company_name(start, end):
         return False
     if _LIST_SEP_BEFORE.search(ctx, max(s_start, start - 6), start) or _LIST_SEP_AFTER.match(
         ctx, end
