@@ -657,7 +657,6 @@ _LINK = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ai|me|ly|se|us|uk|de|jobs)/\S*"
 )
 _TITLE_PREFIX = re.compile(r"^([^:|–—.!?]{2,70}?)(?::\s|\s[-–—|]\s)")
-_MAY_SPLIT = re.compile(r"[.!?;] | [-–—] ")
 
 
 _LINK_TLD = re.compile(r"\.(?:com|io|co|org|net|ai|me|ly|se|us|uk|de|jobs)/")
@@ -666,6 +665,20 @@ _LINK_TLD = re.compile(r"\.(?:com|io|co|org|net|ai|me|ly|se|us|uk|de|jobs)/")
 def _may_link(line: str) -> bool:
     """Whether `_LINK` can match in `line` (cheap literal checks before the costly regex)."""
     return "://" in line or "www." in line or ("/" in line and bool(_LINK_TLD.search(line)))
+
+
+def _may_split(body: str) -> bool:
+    """`re.search(r"[.!?;] | [-–—] ", body)` as a bool: seven substring tests, which cost
+    about half the regex (it has no first character to skip ahead to)."""
+    return (
+        ". " in body
+        or "; " in body
+        or "? " in body
+        or "! " in body
+        or " - " in body
+        or " – " in body
+        or " — " in body
+    )
 
 
 def _n_words(text: str, cap: int) -> int:
@@ -748,7 +761,7 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
         if len(title.split()) <= 3 and body[head.end() - 2] == ":":
             # a label and a list: "Product/Business: Senior PM (fleet), Program Manager, ..."
             kind = kind or "item"
-    if short or not _MAY_SPLIT.search(body):
+    if short or not _may_split(body):
         return [(body, kind or ("short" if short else ""))]
     return [
         (
