@@ -92,8 +92,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _has_bad_bytes(value: Any) -> bool:
     """True when a decoded value holds surrogate escapes, i.e. bytes that were not UTF-8."""
-    if isinstance(value, str):
-        return _SURROGATE.search(value) is not None  # lone surrogates too
+    if isinstance(value, str):  # lone surrogates too; an ASCII string (O(1) test) has none
+        return not value.isascii() and _SURROGATE.search(value) is not None
     if isinstance(value, dict):
         return any(_has_bad_bytes(k) or _has_bad_bytes(v) for k, v in value.items())
     if isinstance(value, list):

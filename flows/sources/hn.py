@@ -67,8 +67,13 @@ def _quarantine(ref: str, reason: str, record: Any) -> dict:
     return {"source": SOURCE, "ref": ref, "reason": reason, "payload": _dump(record)}
 
 
+# `json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)` builds an encoder per
+# call; one built once encodes the same (an encoder keeps no state between calls).
+_PAYLOAD_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _dump(record: Any) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+    return _PAYLOAD_ENCODER.encode(record)
 
 
 def parse_item(
