@@ -441,6 +441,8 @@ _SENTENCE = re.compile(
     r"[\s;](?:(?<=[.!?]\s)(?<![SJsj]r\.\s)(?<!e\.g\.\s)(?<!i\.e\.\s)(?<!Inc\.\s)(?<!vs\.\s)"
     r"(?<!Dir\.\s)(?<!\bst\.\s)\s*(?=[A-Z0-9(\"'])|(?<=\s)\s*[-–—]\s+(?=[A-Z])|(?<=;)\s+)"
 )
+# The characters a `_SENTENCE` match needs at or right after its start (see `_split_sentences`).
+_SENTENCE_MARK = re.compile(r"[.!?;\-–—]")
 _TOKEN = re.compile(r"[a-z0-9+#']+")
 _TOKEN_COMMA = re.compile(r"[a-z0-9+#']+|,")
 _LIST_SEP_BEFORE = re.compile(r"(?:,|/|&|\+|-|–|\band\b|\bor\b|:)\s*(?:[\w.+#-]+\s+){0,3}$")
@@ -752,7 +754,7 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
     """
     # 13 words take at least 25 characters (7 words 13): short text needs no count
     short = len(body) <= 24 or _n_words(body, 12) <= 12
-    head = None if short else _TITLE_PREFIX.match(body)
+    head = None if short or not _may_title_prefix(body) else _TITLE_PREFIX.match(body)
     if head and len(head.group(1).split()) <= 8:
         title = head.group(1)
         low = title.lower()
@@ -769,9 +771,48 @@ def _sentences(body: str, kind: str) -> list[tuple[str, str]]:
             (kind if i == 0 else "")
             or ("short" if len(sent) <= 12 or _n_words(sent, 6) <= 6 else ""),
         )
-        for i, sent in enumerate(_SENTENCE.split(body))
+        for i, sent in enumerate(_split_sentences(body))
         if sent
     ]
+
+
+def _may_title_prefix(body: str) -> bool:
+    """Whether `_TITLE_PREFIX` can match: its ':' or dash/bar sits within the first 72
+    characters (a title prefix is at most 70 long)."""
+    head = body[:72]
+    return ":" in head or "-" in head or "|" in head or "–" in head or "—" in head
+
+
+def _split_sentences(body: str) -> list[str]:
+    """`_SENTENCE.split(body)`, with the pattern tried only where a match can start.
+
+    A match starts at a space after [.!?], at ';', or in the run of spaces before a dash;
+    these positions come from the few [.!?;-–—] of the line (one scan that skips ahead),
+    where `re.split` would try the pattern at every space of the line.
+    """
+    starts = set()
+    for m in _SENTENCE_MARK.finditer(body):
+        at = m.start()
+        mark = body[at]
+        if mark == ";":
+            starts.add(at)
+        elif mark in ".!?":
+            starts.add(at + 1)
+        else:
+            run = at
+            while run > 0 and body[run - 1].isspace():
+                run -= 1
+            starts.update(range(run, at))
+    pieces, last = [], 0
+    for at in sorted(starts):
+        if at < last:
+            continue
+        m = _SENTENCE.match(body, at)
+        if m:
+            pieces.append(body[last:at])
+            last = m.end()
+    pieces.append(body[last:])
+    return pieces
 
 
 def _clean_item(text: str) -> str:
