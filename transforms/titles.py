@@ -669,6 +669,40 @@ def _may_link(line: str) -> bool:
     return "://" in line or "www." in line or ("/" in line and bool(_LINK_TLD.search(line)))
 
 
+def _blank_links(line: str) -> str:
+    """`_LINK.sub(" ", line)`, with the pattern tried only where a link can start.
+
+    A link starts at "http" or "www.", or inside the run of [\\w.-] characters just before a
+    `_LINK_TLD` (".com/"); `re.sub` would try the pattern at every position, and its second
+    alternative reads each word to its end and back looking for the domain.
+    """
+    spans = []
+    for word in ("http", "www."):
+        at = line.find(word)
+        while at >= 0:
+            spans.append((at, at + 1))
+            at = line.find(word, at + 1)
+    for m in _LINK_TLD.finditer(line):
+        dot = run = m.start()
+        while run > 0 and (line[run - 1].isalnum() or line[run - 1] in "_.-"):
+            run -= 1
+        spans.append((run, dot))
+    spans.sort()
+    out, last = [], 0
+    for lo, hi in spans:
+        for at in range(max(lo, last), hi):
+            m = _LINK.match(line, at)
+            if m:  # a link found inside a span runs past its end (\S+, or [\w.-]+ then a TLD)
+                out.append(line[last:at])
+                out.append(" ")
+                last = m.end()
+                break
+    if not out:
+        return line
+    out.append(line[last:])
+    return "".join(out)
+
+
 def _may_split(body: str) -> bool:
     """`re.search(r"[.!?;] | [-–—] ", body)` as a bool: seven substring tests, which cost
     about half the regex (it has no first character to skip ahead to)."""
@@ -724,7 +758,7 @@ def _units(text: str, first: tuple[str, list[str]] = ("", [])) -> list[tuple[str
         if not raw_line or (n > 0 and not _names_role(raw_line)):
             continue  # names no role: nothing to judge here (nor once its links are blanked)
         if _may_link(raw_line):
-            line = _LINK.sub(" ", raw_line)
+            line = _blank_links(raw_line)
             if n > 0 and not _names_role(line):
                 continue  # the role word was in a link
         else:
