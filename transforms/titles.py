@@ -45,7 +45,6 @@ for several roles ("multiple roles", "a number of open positions").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 import ahocorasick
@@ -397,7 +396,13 @@ def _says_several(low: str) -> bool:
     with (`_SEVERAL_HINTS`): from a little before each of them (a match has at most 5 spaces
     before that word; look-behinds see the text before the start position) to one character
     after it (so that the closing `\\b` sees the real next character)."""
-    found = sorted((at, len(hint)) for hint in _SEVERAL_HINTS for at in _occurrences(low, hint))
+    found = []
+    for hint in _SEVERAL_HINTS:  # a loop, not generators: this runs for every post
+        at = low.find(hint)
+        while at >= 0:
+            found.append((at, len(hint)))
+            at = low.find(hint, at + 1)
+    found.sort()
     for at, length in found:
         start = at
         for _ in range(6):
@@ -415,13 +420,6 @@ def _says_several(low: str) -> bool:
         # (no match ends before this word, so searching from here to the end is exact)
         return _SEVERAL_ROLES.search(low, start) is not None
     return False
-
-
-def _occurrences(text: str, word: str) -> Iterator[int]:
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣–—>|☆★✓✔►▸→»+]+|\(?\d{1,2}[.)]|\[\d{1,2}\]|[a-h][.)])\s*")
