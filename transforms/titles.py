@@ -45,6 +45,7 @@ for several roles ("multiple roles", "a number of open positions").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import ahocorasick
@@ -232,24 +233,29 @@ def _pm_is_real(norm: str) -> bool:
 _TITLE_DTYPE = pl.Struct({"role": pl.String, "seniority": pl.String})
 
 
+def _per_distinct(
+    values: pl.Series, classify: Callable[[str | None], dict], dtype: pl.Struct
+) -> pl.Series:
+    """`classify` of every value as a `dtype` struct, called once per distinct value and
+    spread back (postings repeat titles a lot; re-fetched versions repeat their text)."""
+    distinct = values.unique(maintain_order=True)
+    rows = pl.Series(values.name, [classify(v) for v in distinct.to_list()], dtype=dtype)
+    if distinct.len() == values.len():
+        return rows
+    lookup = pl.DataFrame({"value": distinct, "out": rows})
+    joined = pl.DataFrame({"value": values}).join(
+        lookup, on="value", how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined["out"].rename(values.name)
+
+
+def _title_fields(title: str | None) -> dict:
+    role, seniority = classify_title(title)
+    return {"role": role, "seniority": seniority}
+
+
 def _classify_batch(values: pl.Series) -> pl.Series:
-    """Classify each distinct title once (postings repeat titles a lot), then spread back."""
-    distinct = values.unique()
-    pairs = [classify_title(v) for v in distinct.to_list()]
-    lookup = pl.DataFrame(
-        {
-            "title": distinct,
-            "role": [r for r, _ in pairs],
-            "seniority": [s for _, s in pairs],
-        },
-        schema={"title": values.dtype, "role": pl.String, "seniority": pl.String},
-    )
-    joined = (
-        pl.DataFrame({"title": values})
-        .join(lookup, on="title", how="left", nulls_equal=True, maintain_order="left")
-        .select(pl.struct("role", "seniority"))
-    )
-    return joined.to_series().rename(values.name)
+    return _per_distinct(values, _title_fields, _TITLE_DTYPE)
 
 
 def title_roles(frame: pl.LazyFrame, column: str = "title") -> pl.LazyFrame:
@@ -1182,24 +1188,14 @@ _POST_DTYPE = pl.Struct(
 )
 
 
+def _post_fields(text: str | None) -> dict:
+    got = classify_post(text)
+    got["header_title"] = got.pop("title")
+    return got
+
+
 def _classify_posts(values: pl.Series) -> pl.Series:
-    """Classify each distinct text once (re-fetched versions repeat it), then spread back."""
-    distinct = values.unique(maintain_order=True)
-    rows = []
-    for text in distinct.to_list():
-        got = classify_post(text)
-        got["header_title"] = got.pop("title")
-        rows.append(got)
-    if distinct.len() == values.len():
-        return pl.Series(values.name, rows, dtype=_POST_DTYPE)
-    lookup = pl.DataFrame(
-        {"text": distinct, "roles": pl.Series(rows, dtype=_POST_DTYPE)},
-        schema={"text": values.dtype, "roles": _POST_DTYPE},
-    )
-    joined = pl.DataFrame({"text": values}).join(
-        lookup, on="text", how="left", nulls_equal=True, maintain_order="left"
-    )
-    return joined["roles"].rename(values.name)
+    return _per_distinct(values, _post_fields, _POST_DTYPE)
 
 
 def post_roles(frame: pl.LazyFrame, column: str = "description_text") -> pl.LazyFrame:
