@@ -1215,21 +1215,16 @@ class _Post:
             # a short line that is mostly a link ("- Android Developer: http://..."), looked
             # at only for the lines asked about
             ctx = self.ctx
-            a = starts[i]
-            if i + 1 < len(starts):
-                b = starts[i + 1]
-                cut = b - 1
-            elif self._read_to <= len(ctx):  # (the next line is not read yet)
-                b = self._read_to
-                cut = b - 1
-            else:
-                b = cut = len(ctx)
+            # the entry runs to the next entry's start, or to where the next line starts, read
+            # or not (one past the end for the last line); the text checked leaves out the
+            # character before that (a line's newline)
+            a, b = starts[i], starts[i + 1] if i + 1 < len(starts) else self._read_to
             kind |= _LINK_CHECKED
             if (
                 ctx.find("http", a, b) >= 0
                 or ctx.find("www.", a, b) >= 0
                 or ctx.find(".com", a, b) >= 0
-            ) and _mostly_link(ctx[a:cut]):
+            ) and _mostly_link(ctx[a : b - 1]):
                 kind |= _NOT_DEMAND_LINE
             kinds[i] = kind
         return kind
