@@ -93,21 +93,12 @@ def replace_mentions(
             extracted_at=pl.lit(datetime.now(UTC), dtype=pl.Datetime("us", "UTC")),
         )
     )
-    ids = postings.select("posting_id")
+    ids = postings["posting_id"].to_list()
     with wh.transaction():
-        if ids.is_empty():
-            return wh.insert("skill_mentions", mentions.select(MENTION_COLUMNS))
-        with wh.staged(ids, "_ids") as staged:
-            # The id range lets DuckDB skip the row groups of other postings (batches come in
-            # posting_id order): the tables are no longer scanned whole for every batch.
-            bounds = wh.query(f"SELECT min(posting_id), max(posting_id) FROM {staged}").row(0)
-            batch = f"posting_id BETWEEN ? AND ? AND posting_id IN (SELECT * FROM {staged})"
-            wh.execute(f"DELETE FROM skill_mentions WHERE {batch}", bounds)
-            read_before = wh.scalar(f"SELECT count(*) FROM skill_extractions WHERE {batch}", bounds)
-        written = wh.insert("skill_mentions", mentions.select(MENTION_COLUMNS))
-        # postings read for the first time need no upsert (a plain insert is ~2x faster)
-        update = {"on_conflict": "update", "key": ["posting_id"]} if read_before else {}
-        wh.insert("skill_extractions", extracted, **update)
+        written = wh.replace_where(
+            "skill_mentions", mentions.select(MENTION_COLUMNS), "posting_id", ids
+        )
+        wh.insert("skill_extractions", extracted, on_conflict="update", key=["posting_id"])
     return written
 
 
