@@ -135,6 +135,11 @@ class Taxonomy:
             self._matcher.append(build_matcher(self))
         return self._matcher[0]
 
+    def __reduce__(self) -> tuple:
+        # pickled as its three fields, the matcher rebuilt on use: compiled (setup.py), a
+        # frozen class cannot be restored field by field
+        return (Taxonomy, (self.skills, self.aliases, self.version))
+
 
 # -- alias patterns ----------------------------------------------------------------------------
 def expand_pattern(pattern: str) -> list[str]:
@@ -155,7 +160,7 @@ def expand_pattern(pattern: str) -> list[str]:
 def _parse(s: str, i: int, close: str | None) -> tuple[list[list[str]], int]:
     """Sequence of choice-lists up to `close`; returns (parts, index after close)."""
     parts: list[list[str]] = []
-    literal = []
+    literal: list[str] = []
     while i < len(s):
         ch = s[i]
         if close and ch in (close, "|"):
@@ -858,7 +863,7 @@ class _Post:
         role_run = 0
         intro_other = openings = pm_item = False
         roles = self.cues.get(ROLE)
-        pms = self.cues.get(PM)
+        pms = self.cues.get(PM) or []
         pos = 0
         header_end = self.header_end
         header_block = header_end >= 0
@@ -905,7 +910,7 @@ class _Post:
             elif (
                 in_company
                 and pms
-                and _any_in(pms, pos, pos + _PARAGRAPH_SUBJECT.match(line).end() + 1)
+                and _any_in(pms, pos, pos + _PARAGRAPH_SUBJECT.match(line).end() + 1)  # type: ignore[union-attr]
             ):  # a paragraph about the PM ends the section: "The Product Manager should ..."
                 in_company = False
             if in_company:
@@ -1120,7 +1125,7 @@ class _Post:
         if self._pm_hired is None:
             pms = self.cues.get(PM)
             self._pm_hired = bool(pms) and (
-                self.header_hires_role(kind=PM) or any(self._hires_pm(p) for p in pms)
+                self.header_hires_role(kind=PM) or any(self._hires_pm(p) for p in pms or ())
             )
         return self._pm_hired
 
@@ -1247,7 +1252,7 @@ class _Post:
         b = start + 100 if b < 0 else b
         if ctx.find(".", a, b) < 0 and ctx.find(":", a, b) < 0 and ctx.find("@", a, b) < 0:
             return False
-        b = _NON_SPACE.match(ctx, start, start + 100).end()
+        b = _NON_SPACE.match(ctx, start, start + 100).end()  # type: ignore[union-attr]
         return bool(_URL_TOKEN.search(ctx, a, b))
 
     def in_company_name(self, start: int, end: int) -> bool:
@@ -1295,7 +1300,7 @@ class _Post:
                 and _COMPANY_VERB.search(ctx, s_at, end)
                 and _THIRD_PERSON.match(ctx, s_at, end)
                 # (not "PM who has a technical background": a PM subject is the candidate)
-                and not self.cue(PM, s_at, _SUBJECT_START.match(ctx, s_at).end() + 1)
+                and not self.cue(PM, s_at, _SUBJECT_START.match(ctx, s_at).end() + 1)  # type: ignore[union-attr]
             )
         ):  # ("Experience with X is a plus" reads like "Acme is ..." but speaks to the candidate)
             # about the company: only what follows a word to the candidate ("We build
@@ -1589,17 +1594,17 @@ def skill_mentions(
             starts.append(start)
             ends.append(end)
             found.append(text[start:end])
-    row = pl.Series(rows, dtype=pl.UInt32)
-    skill = pl.Series(skills, dtype=pl.UInt32)
+    row_index = pl.Series(rows, dtype=pl.UInt32)
+    skill_index = pl.Series(skills, dtype=pl.UInt32)
     out = pl.DataFrame(
         {
-            "posting_id": frame["posting_id"].cast(pl.String).gather(row),
-            "skill_id": pl.Series(matcher.skill_ids, dtype=pl.String).gather(skill),
+            "posting_id": frame["posting_id"].cast(pl.String).gather(row_index),
+            "skill_id": pl.Series(matcher.skill_ids, dtype=pl.String).gather(skill_index),
             "start": pl.Series(starts, dtype=pl.Int32),
             "end": pl.Series(ends, dtype=pl.Int32),
             "matched_text": pl.Series(found, dtype=pl.String),
-            "type": pl.Series(matcher.types, dtype=pl.String).gather(skill),
-            "category": pl.Series(matcher.categories, dtype=pl.String).gather(skill),
+            "type": pl.Series(matcher.types, dtype=pl.String).gather(skill_index),
+            "category": pl.Series(matcher.categories, dtype=pl.String).gather(skill_index),
         },
         schema=MENTION_SCHEMA,
     )
