@@ -11,6 +11,8 @@ Measures, in one run:
   word-boundary checks, nothing else (the reference the issue asks us to stay within 2.5x of);
 - the real work on a corpus of N postings (default 1,000,000) resampled from the archive, in
   batches so memory stays bounded; peak RSS of the process is printed at the end.
+It prints whether `transforms/skills.py` ran compiled (setup.py builds it with mypyc where a C
+compiler exists) or as Python (PMPULSE_PURE_PYTHON=1 at install, or no compiler).
 Polars is pinned to one thread (POLARS_MAX_THREADS=1) so figures are per core. Each timing
 is printed as wall time and as CPU time of this process (`time.process_time`). The real work
 and the bare scan alternate over --rounds rounds (default 3): the best round of each is
@@ -38,6 +40,7 @@ from pathlib import Path
 import ahocorasick
 import polars as pl
 
+import transforms.skills as skills
 from transforms.skills import posting_categories, skill_mentions
 from transforms.text import html_to_text
 from warehouse.seeds import load_taxonomy
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     taxonomy = load_taxonomy()
     taxonomy.matcher()
     load_s = time.perf_counter() - t
+    form = "Python" if skills.__file__.endswith(".py") else "compiled by mypyc (setup.py)"
+    print(f"extractor transforms/skills.py: {form}")
     print(f"taxonomy {taxonomy.version}: load + automaton {load_s:.3f} s")
 
     texts = read_hn(args.hn)

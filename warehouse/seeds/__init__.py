@@ -24,7 +24,9 @@ import transforms.skills
 from transforms.skills import Taxonomy, validate_taxonomy
 
 SEEDS = Path(__file__).resolve().parent
-EXTRACTOR = Path(transforms.skills.__file__)  # its rules decide the stored mentions too
+# the extractor's rules decide the stored mentions too (its source, also where a compiled
+# copy of it runs)
+EXTRACTOR = transforms.SKILLS_SOURCE
 SKILL_COLUMNS = {
     "skill_id": pl.String,
     "name": pl.String,
