@@ -254,7 +254,9 @@ def _title_fields(title: str | None) -> dict:
     return {"role": role, "seniority": seniority}
 
 
-def _classify_batch(values: pl.Series) -> pl.Series:
+def _classify_batch(values: pl.Series, return_dtype: object = None) -> pl.Series:
+    # (polars' map_batches passes return_dtype, and retries without it only on CPython's
+    # wording of the TypeError, not on a compiled function's: accept and ignore it)
     return _per_distinct(values, _title_fields, _TITLE_DTYPE)
 
 
@@ -695,11 +697,11 @@ def _blank_links(line: str) -> str:
     out, last = [], 0
     for lo, hi in spans:
         for at in range(max(lo, last), hi):
-            m = _LINK.match(line, at)
-            if m:  # a link found inside a span runs past its end (\S+, or [\w.-]+ then a TLD)
+            link = _LINK.match(line, at)
+            if link:  # a link found inside a span runs past its end (\S+, or [\w.-]+ then a TLD)
                 out.append(line[last:at])
                 out.append(" ")
-                last = m.end()
+                last = link.end()
                 break
     if not out:
         return line
@@ -757,7 +759,7 @@ def _units(text: str, first: tuple[str, list[str]] = ("", [])) -> list[tuple[str
             lines[-1] = f"{prev} {line}"
         else:
             lines.append(line)
-    units: list[tuple[str, bool]] = []
+    units: list[tuple[str, str]] = []
     for n, raw_line in enumerate(lines):
         if not raw_line or (n > 0 and not _names_role(raw_line)):
             continue  # names no role: nothing to judge here (nor once its links are blanked)
@@ -845,10 +847,10 @@ def _split_sentences(body: str) -> list[str]:
     for at in sorted(starts):
         if at < last:
             continue
-        m = _SENTENCE.match(body, at)
-        if m:
+        found = _SENTENCE.match(body, at)
+        if found:
             pieces.append(body[last:at])
-            last = m.end()
+            last = found.end()
     pieces.append(body[last:])
     return pieces
 
@@ -1194,7 +1196,9 @@ def _post_fields(text: str | None) -> dict:
     return got
 
 
-def _classify_posts(values: pl.Series) -> pl.Series:
+def _classify_posts(values: pl.Series, return_dtype: object = None) -> pl.Series:
+    # (polars' map_batches passes return_dtype, and retries without it only on CPython's
+    # wording of the TypeError, not on a compiled function's: accept and ignore it)
     return _per_distinct(values, _post_fields, _POST_DTYPE)
 
 
