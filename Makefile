@@ -10,7 +10,7 @@ ARGS ?=
 # Install everything (runtime + dev) into .venv from the lock file. uv comes from PyPI.
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml uv.lock setup.py transforms/skills.py
+$(VENV)/.installed: pyproject.toml uv.lock setup.py transforms/skills.py transforms/titles.py
 	@test -x $(UV) || ($(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install -q "uv==0.13.8")
 	$(UV) sync --frozen --extra dev --python $(PYTHON)
 	@touch $@

@@ -40,7 +40,7 @@ from pathlib import Path
 import ahocorasick
 import polars as pl
 
-import transforms.skills as skills
+from transforms import compiled_modules
 from transforms.skills import posting_categories, skill_mentions
 from transforms.text import html_to_text
 from warehouse.seeds import load_taxonomy
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     taxonomy = load_taxonomy()
     taxonomy.matcher()
     load_s = time.perf_counter() - t
-    form = "Python" if skills.__file__.endswith(".py") else "compiled by mypyc (setup.py)"
+    form = "compiled by mypyc (setup.py)" if "skills" in compiled_modules() else "Python"
     print(f"extractor transforms/skills.py: {form}")
     print(f"taxonomy {taxonomy.version}: load + automaton {load_s:.3f} s")
 

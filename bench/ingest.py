@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from flows.ingest import BATCH_ROWS, read_batches  # noqa: E402
+from transforms import compiled_modules  # noqa: E402
 from transforms import postings as tp  # noqa: E402
 from warehouse import db  # noqa: E402
 
@@ -62,6 +63,7 @@ def main() -> None:
         total = t_read + t_norm + t_load
         print(f"HN archive: {parsed.height:,} records ({text_mb:.1f} MB of HTML), "
               f"{stored:,} postings stored")  # fmt: skip
+        print(f"  compiled by mypyc (setup.py): {', '.join(compiled_modules()) or 'none'}")
         print(f"  read+parse  {t_read:7.2f} s  {parsed.height / t_read:10,.0f} records/s")
         print(f"  normalize   {t_norm:7.2f} s  {parsed.height / t_norm:10,.0f} records/s")
         print(f"  load        {t_load:7.2f} s  {parsed.height / t_load:10,.0f} records/s")

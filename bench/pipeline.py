@@ -57,6 +57,7 @@ from flows.ingest import BATCH_ROWS, normalize_partition, split_versions  # noqa
 from flows.skills import BATCH as EXTRACT_BATCH  # noqa: E402
 from flows.skills import prepare  # noqa: E402
 from flows.sources import files  # noqa: E402
+from transforms import compiled_modules  # noqa: E402
 from transforms.records import parsed_frame, quarantine_frame  # noqa: E402
 from transforms.skills import skill_mentions  # noqa: E402
 from warehouse import db  # noqa: E402
@@ -333,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
         batches = batches_of_files(paths, -(-args.n // len(paths)), args.batch_rows)
         print(f"ingest batches: {len(batches)} of about {args.batch_rows:,} records", flush=True)
+        print(f"compiled by mypyc (setup.py): {', '.join(compiled_modules()) or 'none'}")
         with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
             pool.submit(int, 0).result()  # workers up (imports) before the clock starts
             a = ingest(pool, batches, db_path, ahead)

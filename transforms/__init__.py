@@ -1,9 +1,10 @@
 """Pure polars (and scikit-learn) transforms: frames in, frames out. No I/O here.
 
-One exception, at import: `skills.py` may sit beside a compiled copy of itself (setup.py
-builds it with mypyc where a C compiler exists). Python would load that extension even after
-`skills.py` is edited, so when the digest recorded at build time no longer matches the
-source, the source is loaded instead, with a warning: an edit always takes effect.
+One exception, at import: `skills.py` and `titles.py` may sit beside compiled copies of
+themselves (setup.py builds them with mypyc where a C compiler exists). Python would load
+such an extension even after its `.py` is edited, so when the digest recorded at build time
+no longer matches the source, the source is loaded instead, with a warning: an edit always
+takes effect.
 """
 
 from __future__ import annotations
@@ -15,29 +16,44 @@ import warnings
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
-SKILLS_SOURCE = Path(__file__).with_name("skills.py")
-SKILLS_DIGEST = Path(__file__).with_name("skills.build-sha256")
+HERE = Path(__file__).parent
+COMPILED = ("skills", "titles")  # the modules setup.py compiles
+SKILLS_SOURCE = HERE / "skills.py"
 
 
-def _compiled_skills_is_stale() -> bool:
-    """A compiled `skills` extension exists and was built from another `skills.py`."""
-    here = SKILLS_SOURCE.parent
-    if not any((here / f"skills{suffix}").exists() for suffix in EXTENSION_SUFFIXES):
+def _has_extension(name: str) -> bool:
+    return any((HERE / f"{name}{suffix}").exists() for suffix in EXTENSION_SUFFIXES)
+
+
+def _is_stale(name: str) -> bool:
+    """A compiled `name` extension exists and was built from another `name.py`."""
+    source, recorded = HERE / f"{name}.py", HERE / f"{name}.build-sha256"
+    if not _has_extension(name) or not source.exists():  # (or an install without sources)
         return False
-    if not SKILLS_SOURCE.exists():  # (an install that ships only the extension)
-        return False
-    digest = hashlib.sha256(SKILLS_SOURCE.read_bytes()).hexdigest()
-    return not SKILLS_DIGEST.exists() or SKILLS_DIGEST.read_text().strip() != digest
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    return not recorded.exists() or recorded.read_text().strip() != digest
 
 
-if _compiled_skills_is_stale() and f"{__name__}.skills" not in sys.modules:
+def _load_source(name: str) -> None:
     warnings.warn(
-        "transforms/skills.py changed since it was compiled: running it as plain Python "
+        f"transforms/{name}.py changed since it was compiled: running it as plain Python "
         "(slower) until it is rebuilt (`make setup`, or `uv sync --reinstall-package pmpulse`)",
-        stacklevel=2,
+        stacklevel=3,
     )
-    _spec = importlib.util.spec_from_file_location(f"{__name__}.skills", SKILLS_SOURCE)
-    assert _spec is not None and _spec.loader is not None
-    skills = importlib.util.module_from_spec(_spec)
-    sys.modules[_spec.name] = skills
-    _spec.loader.exec_module(skills)
+    spec = importlib.util.spec_from_file_location(f"{__name__}.{name}", HERE / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    globals()[name] = module
+
+
+def compiled_modules() -> list[str]:
+    """The modules of COMPILED that run compiled here (the rest run as Python)."""
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in COMPILED]
+    return [m.__name__.rpartition(".")[2] for m in modules if not m.__file__.endswith(".py")]
+
+
+for _name in COMPILED:
+    if f"{__name__}.{_name}" not in sys.modules and _is_stale(_name):
+        _load_source(_name)
