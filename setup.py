@@ -55,6 +55,10 @@ class OptionalBuildExt(build_ext):
                 target.write_text(digest)
 
     def build_extension(self, ext) -> None:
+        runtime = f"{ext.name}__mypyc"  # (mypyc builds a module's runtime library first)
+        if any(e.name == runtime for e in self.extensions) and runtime not in self.built:
+            _warn(f"not compiling {ext.name}: its runtime library did not build")
+            return  # (a module without it would not import; its source runs instead)
         try:
             super().build_extension(ext)
         except Exception as exc:
@@ -75,7 +79,7 @@ def _extensions() -> list:
     # polars and pyahocorasick are not in the build environment: they are typed as Any.
     # separate=True: each module's runtime library sits beside it in transforms/
     try:
-        return mypycify(
+        extensions = mypycify(
             ["--ignore-missing-imports", "--follow-imports=silent", *COMPILED],
             opt_level="3",
             separate=True,
@@ -83,6 +87,9 @@ def _extensions() -> list:
     except SystemExit:  # mypy's type check failed (its messages are printed above)
         _warn(f"{', '.join(COMPILED)} do not type-check; the transforms run as plain Python")
         return []
+    for extension in extensions:
+        extension.optional = True  # (an editable install then copies only what was built)
+    return extensions
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
