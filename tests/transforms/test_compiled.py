@@ -9,6 +9,7 @@ import json
 import os
 import pickle
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,15 @@ def test_the_transforms_run_compiled_where_they_can_be():
         f"only {RUNS_COMPILED} of {transforms.COMPILED} run compiled: "
         "`uv sync --reinstall-package pmpulse` prints why setup.py did not build the others"
     )
+
+
+def test_the_build_and_the_staleness_check_list_the_same_modules():
+    # setup.py cannot import the package (polars is not in its build environment)
+    setup = (transforms.HERE.parent / "setup.py").read_text()
+    listed = re.search(r"^COMPILED = \((.*?)\)$", setup, re.MULTILINE | re.DOTALL)
+    assert listed, "setup.py no longer defines COMPILED"
+    paths = re.findall(r'"transforms/(\w+)\.py"', listed.group(1))
+    assert tuple(paths) == transforms.COMPILED
 
 
 @needs_compiled("skills")
