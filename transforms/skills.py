@@ -63,7 +63,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick
 import polars as pl
@@ -196,7 +196,7 @@ def _parse(s: str, i: int, close: str | None) -> tuple[list[list[str]], int]:
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 # (a space maps to itself: leaving it out of the class makes the pass ~2.5x faster)
-_NON_WORD = re.compile(r"[^\w+# ]|_")
+_NON_WORD: Final = re.compile(r"[^\w+# ]|_")
 
 
 def context_text(text: str) -> str:
@@ -251,7 +251,15 @@ def surface_forms(pattern: str, match: str = "word") -> list[str]:
 # -- cue words ---------------------------------------------------------------------------------
 # Words the context rules look for are found by the same automaton pass as the skills (one
 # scan per posting), each with a kind bit; rules then only bisect sorted position lists.
-ROLE, PM, STRONG, WEAK, NEG, HIRE, GENERIC, NOT_DEMAND = (1 << i for i in range(8))
+# (Final: compiled, the rules read them as constants, not through the module's dict)
+ROLE: Final = 1
+PM: Final = 2
+STRONG: Final = 4
+WEAK: Final = 8
+NEG: Final = 16
+HIRE: Final = 32
+GENERIC: Final = 64
+NOT_DEMAND: Final = 128
 _S = "{|s}"
 CUE_PATTERNS: dict[int, tuple[str, ...]] = {
     ROLE: (
@@ -511,29 +519,29 @@ _ROLE_NOUNS = (
     r"masters?|practitioners?|evangelists?|strategists?|officers?|engineering roles?)\b"
 )
 # "UX designers", "UI/UX designers", "Full Stack (Ruby) Engineer"
-_ROLE_AFTER = re.compile(
+_ROLE_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}(?:\s*\([^()\n]{1,30}\)|\s+(?:or|and)\s+[\w+#./]+\))?[\s-]*"
     + _ROLE_NOUNS
 )
 # a stack listed before its role: "Java and C++ developers", "Go, Python or Rust engineers"
-_STACK_ROLE_AFTER = re.compile(
+_STACK_ROLE_AFTER: Final = re.compile(
     r"(?:[\s-]*(?:[/&,]|\b(?:and|or)\b)[\s-]*(?!(?:our|the|your|their|other|with|to|in)\b)"
     r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*"
     r"(?:developers?|engineers?|devs?|programmers?|architects?|sdets?|testers?)\b"
 )
 # a design discipline named beside another one before their role: "UX and UI designers",
 # "UI/UX and graphic designers", "UI UX and product managers"
-_DESIGN_ROLE_AFTER = re.compile(
+_DESIGN_ROLE_AFTER: Final = re.compile(
     r"\s+(?:and|or)\s+(?!(?:the|our|their|your|its|an?)\b)[\w/-]+[\s-]+"
     r"(?:designers?|managers?|specialists?|researchers?|engineers?|developers?)\b"
 )
-_TEAM_AFTER = re.compile(
+_TEAM_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
-_NEGATED_AFTER = re.compile(
+_NEGATED_AFTER: Final = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
-_COMPANY_START = re.compile(
+_COMPANY_START: Final = re.compile(
     r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:more )?broadly,?\s+)?"
     r"(?:(?:at|here at|in|with|within|by|as|"
     r"since|today|now|together|currently|founded|based|for|on)\b[^,\n]{0,80}?,?\s+)?"
@@ -550,7 +558,7 @@ _COMPANY_VERBS = (
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives|"
     r"touches"
 )
-_THIRD_PERSON = re.compile(
+_THIRD_PERSON: Final = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
     r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
     r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
@@ -567,20 +575,20 @@ _THIRD_PERSON = re.compile(
 )
 # a whitespace then one of those verbs: a sentence without one cannot match _THIRD_PERSON,
 # and this search costs a fifth of the full attempt (most sentences have none)
-_COMPANY_VERB = re.compile(r"\s(?:" + _COMPANY_VERBS + r")\b")
+_COMPANY_VERB: Final = re.compile(r"\s(?:" + _COMPANY_VERBS + r")\b")
 _ROLE_OR_TEAM_RX = (
     CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
 )
-_ROLE_SUBJECT = re.compile(
+_ROLE_SUBJECT: Final = re.compile(
     r"[\s•*>\-–]*(?:[a-z][\w &/-]{0,30}:\s*)?"  # "Support: our success managers ..."
     r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
     r"(?:[\w/&.+#()-]+\s+){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
 )
 _ADDRESSING_RX = r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
-_ADDRESSING = re.compile(_ADDRESSING_RX)
-_SECOND_PERSON = re.compile(r"\byou(?:'ll|'re|r)?\b")
-_MID_ADDRESSING = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
-_ADDRESSED_ROLE = re.compile(
+_ADDRESSING: Final = re.compile(_ADDRESSING_RX)
+_SECOND_PERSON: Final = re.compile(r"\byou(?:'ll|'re|r)?\b")
+_MID_ADDRESSING: Final = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
+_ADDRESSED_ROLE: Final = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?[/*_\"]?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
     r"[\w/&.+#()-]+\s+){0,3}?(?:"
@@ -595,12 +603,12 @@ _NOT_A_ROLE_AFTER = (
     r"advocacy|marketplaces?|communit(?:y|ies)|ecosystems?|incentiv\w*|productivity|portals?)\b"
 )
 # "• Technical Product Manager ($150k): Business-minded ex-engineer with SQL ..."
-_PM_TITLE_LINE = re.compile(
+_PM_TITLE_LINE: Final = re.compile(
     r"[ \t•*>\-–\d.)#]*(?:[\w/&.+#'-]+[ \t]+){0,3}?(?:product (?:manager|owner|lead|director)s?|"
     r"head of product|pms?|director of product|vp,? (?:of )?product|cpo|chief product officer)\b"
     r"[ \t]*(?:$|[:(\-–—,|/])"
 )
-_ROLE_TITLE_LINE = re.compile(
+_ROLE_TITLE_LINE: Final = re.compile(
     r"[ \t•*>\-–\d.)#]*(?:our (?:next|first|new|founding|second|third)[ \t]+)?"
     r"(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|interface|coordinate|and|for|to|in|of|the|"
@@ -613,84 +621,86 @@ _ROLE_TITLE_LINE = re.compile(
     + _NOT_A_ROLE_AFTER
     + r")[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
-_ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
-_NOT_A_PERSON = re.compile(
+_ROLE_BEFORE: Final = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
+_NOT_A_PERSON: Final = re.compile(
     r"\s+to\s|(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?"
     r"(?:ways?|feedback|opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
-_WHOLE_LINE = re.compile(r".*")
-_PERSON_AHEAD = re.compile(
+_WHOLE_LINE: Final = re.compile(r".*")
+_PERSON_AHEAD: Final = re.compile(
     r"[^.;\n]{0,60}?\b(?:engineers?|developers?|devs?|people|members?|someone|candidates?|"
     r"pms?|managers?|designers?|interns?|hires?|talent|teammates?|person|scientists?|analysts?|"
     r"folks|leads?|specialists?|architects?|writers?|marketers?|owners?|researchers?|team|"
     r"swes?|sres?|wizards?|ninjas?|gurus?|hackers?|experts?)\b"
 )
-_CANDIDATE_WITH = re.compile(
+_CANDIDATE_WITH: Final = re.compile(
     r"\b(?:product (?:manager|owner|lead)s?|pms?)\s+(?:who|that|having|with\s+(?!(?:an?\s+)?"
     r"focus\b))"
 )
-_SUBJECT_START = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
-_PARAGRAPH_SUBJECT = re.compile(r"\s*(?:(?:an?|the|our|your)\s+)?")
+_SUBJECT_START: Final = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
+_PARAGRAPH_SUBJECT: Final = re.compile(r"\s*(?:(?:an?|the|our|your)\s+)?")
 # a line introducing a list of openings, and the shape of its items
-_OPENINGS_INTRO = re.compile(
+_OPENINGS_INTRO: Final = re.compile(
     r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
     r"(?:open (?:roles|positions)|openings|positions|roles|vacancies)\b)"
 )
-_OPENING_LABEL = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
-_OPENING_ITEM = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
+_OPENING_LABEL: Final = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
+_OPENING_ITEM: Final = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
-_CLAUSE_WE = re.compile(
+_CLAUSE_WE: Final = re.compile(
     r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
     r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
     r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
-_WITH_BEFORE_LIST = re.compile(r"\b(?:with|across|alongside)\b")
-_LIST_SEP_BEFORE = re.compile(r"(?:,|&|/|\band)\s*$")
-_LIST_SEP_AFTER = re.compile(r"\s*(?:,|&|/|and\b)")
-_LIST_SPLIT = re.compile(r",|;|&|/|\band\b")
-_DEPARTMENT = re.compile(
+_WITH_BEFORE_LIST: Final = re.compile(r"\b(?:with|across|alongside)\b")
+_LIST_SEP_BEFORE: Final = re.compile(r"(?:,|&|/|\band)\s*$")
+_LIST_SEP_AFTER: Final = re.compile(r"\s*(?:,|&|/|and\b)")
+_LIST_SPLIT: Final = re.compile(r",|;|&|/|\band\b")
+_DEPARTMENT: Final = re.compile(
     r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
     r"design|sales|marketing|operations|support|finance|legal|hr|people|recruiting|"
     r"business development|bizdev|customer success|data science|qa|devops|test automation|"
     r"project management|program management|partnerships|technical writing|"
     r"front[- ]?end|back[- ]?end|full[- ]?stack)"
 )
-_PRODUCT_AFTER = re.compile(
+_PRODUCT_AFTER: Final = re.compile(
     r"[\s-]+(?:platforms?|products?|tools?|software|solutions?|engines?|apps?|suites?|"
     r"services?|offerings?)\b"
 )
 # a role word that describes the company or product rather than an opening
-_NOT_HIRED_BEFORE = re.compile(
+_NOT_HIRED_BEFORE: Final = re.compile(
     r"\b(?:for|with|our|to|help|helps|by|of|from|like)\s+(?:[\w-]+\s+){0,2}$"
 )
 # between a hiring verb and a role: the one hired is someone else ("looking for someone to
 # work with our engineers", "seeking a PM who ...")
-_HIRED_IS_OTHER = re.compile(
+_HIRED_IS_OTHER: Final = re.compile(
     r"\b(?:who|that|to|with|someone|somebody|person|individuals?|folks|you)\b"
 )
-_NOT_HIRED_AFTER = re.compile(_NOT_A_ROLE_AFTER)
-_PRODUCT_ADJ_AFTER = re.compile(
+_NOT_HIRED_AFTER: Final = re.compile(_NOT_A_ROLE_AFTER)
+_PRODUCT_ADJ_AFTER: Final = re.compile(
     r"[\s-](?:powered|driven|enabled|native|infused|assisted|backed|centric)\b"
 )
-_PRODUCT_VERB_BEFORE = re.compile(
+_PRODUCT_VERB_BEFORE: Final = re.compile(
     r"\b(?:our|its|their|bring|brings|bringing|deliver|delivers|offer|offers|provide|provides|"
     r"sell|sells|the company's)\s+(?:[\w-]+\s+){0,2}$"
 )
-_OWNER_BEFORE = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
+_OWNER_BEFORE: Final = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
 # "Stack: Java, Kafka" mid-line, "Front End: React.js - ..." (another role's stack)
-_LABELLED_FACTS = re.compile(
+_LABELLED_FACTS: Final = re.compile(
     r"[\s•*>\-–#]*(?:(?:our|the|tech|technology|current|backend|frontend|web|main|data)\s+)*"
     r"(?:stack|technologies|tools we use|tech we use|front[ -]?end|back[ -]?end|full[ -]?stack|"
     r"ios|android|devops|qa|infra|infrastructure|sre)\s*:"
 )
-_URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
-_URL = re.compile(
+_URL_TOKEN: Final = re.compile(
+    r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b"
+)
+_URL: Final = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
 # (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped)
-_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
-_HEADING_COMPANY = re.compile(
+_HEADING_LINE: Final = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
+_HEADING_COMPANY: Final = re.compile(
     r"^(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
     r"benefits|perks|what we offer|we offer|compensation|why join us|why us|why work here|"
@@ -699,7 +709,7 @@ _HEADING_COMPANY = re.compile(
     r"|\b(?:stack|tech we use|technologies we use|tools we use|we use|built with|"
     r"technologies|our tech|tech|tech challenges|technical challenges|challenges|technology)$"
 )
-_HEADING_ROLE = re.compile(
+_HEADING_ROLE: Final = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
     r"job description|responsibilities|requirements|qualifications|what you'll do|"
     r"what you will do|you will|you'll|you|who you are|about you|where you fit in|"
@@ -708,11 +718,16 @@ _HEADING_ROLE = re.compile(
     r"we are looking for|must have|preferred|in this role|your role|key responsibilities|roles|"
     r"open roles|openings|open positions|positions|jobs)\b"
 )
-_LIST_MARKS = frozenset("•*>-–·")
-_ALL = 0
-_NONE = 1 << 30
-_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK, _ROLE_TITLE = 1, 2, 4, 8, 16
-_LINK_CHECKED = 32  # `line_kind` has looked whether the line is mostly a link
+_LIST_MARKS: Final = frozenset("•*>-–·")
+_ALL: Final = 0
+_NONE: Final = 1 << 30
+# line kinds (bits)
+_COMPANY_SECTION: Final = 1
+_OTHER_ROLE: Final = 2
+_NOT_DEMAND_LINE: Final = 4
+_PM_BLOCK: Final = 8
+_ROLE_TITLE: Final = 16
+_LINK_CHECKED: Final = 32  # `line_kind` has looked whether the line is mostly a link
 
 
 class Mention(NamedTuple):
@@ -723,12 +738,12 @@ class Mention(NamedTuple):
 
 # sentence ends, one mark at a time (a pattern that opens with a literal is found much faster
 # than one that opens with a class; ";\n" is left to the line end, which ends there too)
-_SENTENCE_MARKS = tuple(
+_SENTENCE_MARKS: Final = tuple(
     (mark, re.compile(rx))
     for mark, rx in ((".", r"\.(?=\s)"), ("!", r"!(?=\s)"), ("?", r"\?(?=\s)"), (";", r";[^\S\n]"))
 )
-_MATCH_END = re.Match.end
-_FULL_STOP = re.compile(r"[.!?]\s")
+_MATCH_END: Final = re.Match.end
+_FULL_STOP: Final = re.compile(r"[.!?]\s")
 
 
 def _sentence_ends(ctx: str) -> list[int]:
@@ -1370,7 +1385,7 @@ def _word_end(text: str, pos: int) -> int:
     return pos
 
 
-_BRACKETED = re.compile(r"\s*\(.*?\)\s*")
+_BRACKETED: Final = re.compile(r"\s*\(.*?\)\s*")
 
 
 def _company_name(header: str) -> str | None:
@@ -1440,13 +1455,15 @@ def find_mentions(
     return out
 
 
-_KINDS = tuple(CUE_PATTERNS)
-_KIND_SET = frozenset(_KINDS)
-_KIND_PARTS = [tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))]
-_NON_SPACE = re.compile(r"\S*")
+_KINDS: Final = tuple(CUE_PATTERNS)
+_KIND_SET: Final = frozenset(_KINDS)
+_KIND_PARTS: Final = [
+    tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))
+]
+_NON_SPACE: Final = re.compile(r"\S*")
 
 
-_TEAM_CHECKED = frozenset(c for c in HARD_CATEGORIES if c != "agile")
+_TEAM_CHECKED: Final = frozenset(c for c in HARD_CATEGORIES if c != "agile")
 
 
 def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
@@ -1669,7 +1686,7 @@ def validate_taxonomy(skills: pl.DataFrame, aliases: pl.DataFrame) -> None:
         raise TaxonomyError("; ".join(problems))
 
 
-_PATTERN_CHARS = re.compile(r"[{}\[\]|]")
+_PATTERN_CHARS: Final = re.compile(r"[{}\[\]|]")
 
 
 def esco_aliases(esco: pl.DataFrame, taxonomy: Taxonomy, min_length: int = 4) -> pl.DataFrame:
