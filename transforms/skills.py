@@ -1286,7 +1286,7 @@ class _Post:
         ):
             return False  # (the common case: the token is the hit, or its first word)
         lo = max(0, start - 100)  # tokens longer than 100 characters are looked at in part
-        a = max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start), lo - 1) + 1
+        a = max(max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start)), lo - 1) + 1
         # (every link pattern has a '.', ':' or '@'; the token ends by the next space)
         b = ctx.find(" ", start, start + 100)
         b = start + 100 if b < 0 else b
@@ -1438,14 +1438,10 @@ def find_mentions(
         scan = f" {_NON_WORD.sub(' ', ctx)} "
     hits: list[tuple[int, int, int, bool]] = []
     cues: dict[int, list[int]] = {}
-    # (typed: compiled, the automaton's values are unboxed once, the arithmetic is native)
-    last: int
-    length: int
-    skill: int
-    title: bool
-    check: tuple[str, bool] | None
-    kinds: tuple[int, ...]
-    for last, (length, skill, title, check, kinds) in matcher.automaton.iter(scan):
+    # (typed: compiled, each hit is unboxed once and the arithmetic is native)
+    hit: tuple[int, tuple[int, int, bool, tuple[str, bool] | None, tuple[int, ...]]]
+    for hit in matcher.automaton.iter(scan):
+        last, (length, skill, title, check, kinds) = hit
         start = last - length + 1
         for kind in kinds:
             positions = cues.get(kind)
@@ -1468,6 +1464,8 @@ def find_mentions(
         hits.sort()
     for positions in cues.values():
         positions.sort()
+    # (Mentions are made with tuple.__new__: compiled, calling the class runs the
+    # NamedTuple's __new__ as Python, which cost more than the rest of the loop)
     out: list[Mention] = []
     max_end = -1
     post: _Post | None = None
@@ -1478,7 +1476,7 @@ def find_mentions(
             continue  # overlaps an earlier (or longer) hit: leftmost-longest wins
         max_end = end
         if title or not demands_only:
-            out.append(Mention(start, end, skill))
+            out.append(tuple.__new__(Mention, (start, end, skill)))
             continue
         if post is None:
             post = _Post(text, ctx, cues)
@@ -1487,7 +1485,7 @@ def find_mentions(
             if start < s_end and start < verdict:
                 continue  # in the sentence of the hit before, ahead of where its demands begin
         if _is_demand(post, start, end, categories[skill]):
-            out.append(Mention(start, end, skill))
+            out.append(tuple.__new__(Mention, (start, end, skill)))
     return out
 
 
