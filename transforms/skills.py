@@ -1571,11 +1571,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False  # "our risk analytics platform": the company's product
     clauses = post._clauses.get(s_start)
     if clauses is None:
-        clauses = post._clauses[s_start] = (
-            [m.end() for m in _CLAUSE_WE.finditer(ctx, s_start, s_end)]
-            if ctx.find("we", s_start, s_end) >= 0 or ctx.find("they", s_start, s_end) >= 0
-            else []  # (no "we" or "they": no such clause)
-        )
+        clauses = post._clauses[s_start] = _clause_ends(ctx, s_start, s_end)
     k = bisect_right(clauses, start) - 1
     if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
@@ -1584,6 +1580,51 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         if j < len(neg) and neg[j] < end + 90:
             return not _NEGATED_AFTER.match(ctx, end, s_end)
     return True
+
+
+_CLAUSE_JOINTS: Final = ("and", "but", "so", "as", "while", "where")
+# the characters a `_CLAUSE_WE` match can have before its "we" or "they"
+_CLAUSE_LEAD: Final = frozenset(",;:" + "".join(_CLAUSE_JOINTS))
+
+
+def _clause_ends(ctx: str, a: int, b: int) -> list[int]:
+    """Ends of the `_CLAUSE_WE` matches in ctx[a:b] ("..., and we focus on").
+
+    Each match has its "we" or "they" after whitespace after one of [,;:] or a conjunction,
+    and nothing but those before it: the search starts at the run of such characters before
+    the first pronoun that is placed so (the same matches as from `a`), and there is none
+    without one. (Compiled, searching every sentence from its start cost more than any
+    other rule.)"""
+    first = b
+    for pronoun in ("we", "they"):
+        i = ctx.find(pronoun, a + 1, b)
+        while 0 <= i < first:
+            if _after_joint(ctx, a, i):
+                first = i
+                break
+            i = ctx.find(pronoun, i + 1, b)
+    if first == b:
+        return []
+    lead = first
+    while lead > a and (ctx[lead - 1] in _CLAUSE_LEAD or ctx[lead - 1].isspace()):
+        lead -= 1
+    return [m.end() for m in _CLAUSE_WE.finditer(ctx, lead, b)]
+
+
+def _after_joint(ctx: str, a: int, i: int) -> bool:
+    """Whitespace before `i` follows one of [,;:] or a word of `_CLAUSE_JOINTS`, all at or
+    after `a`."""
+    j = i
+    while j > a and ctx[j - 1].isspace():
+        j -= 1
+    if j == i:
+        return False
+    if j > a and ctx[j - 1] in ",;:":
+        return True
+    for joint in _CLAUSE_JOINTS:
+        if j - len(joint) >= a and ctx.startswith(joint, j - len(joint)):
+            return True
+    return False
 
 
 def _is_department_list(sentence: str) -> bool:
