@@ -652,8 +652,6 @@ _CLAUSE_WE: Final = re.compile(
     r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
 _WITH_BEFORE_LIST: Final = re.compile(r"\b(?:with|across|alongside)\b")
-_LIST_SEP_BEFORE: Final = re.compile(r"(?:,|&|/|\band)\s*$")
-_LIST_SEP_AFTER: Final = re.compile(r"\s*(?:,|&|/|and\b)")
 _LIST_SPLIT: Final = re.compile(r",|;|&|/|\band\b")
 _DEPARTMENT: Final = re.compile(
     r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
@@ -921,7 +919,10 @@ class _Post:
         # until the body names a PM opening by its title ("Product Manager:")
         pm_only_header = pm_header and not role_header
         pm_titled = False
-        for line in self.ctx.split("\n"):
+        ctx = self.ctx
+        while pos <= len(ctx):  # the lines of ctx.split("\n"), cut only as far as they are read
+            stop = ctx.find("\n", pos)
+            line = ctx[pos : len(ctx) if stop < 0 else stop]
             kind = 0
             stripped = line.strip()
             n = len(stripped)
@@ -1544,9 +1545,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start, end) or post.in_company_name(start, end):
         return False
-    if _LIST_SEP_BEFORE.search(ctx, max(s_start, start - 6), start) or _LIST_SEP_AFTER.match(
-        ctx, end
-    ):
+    if _list_sep_before(ctx, max(s_start, start - 6), start) or _list_sep_after(ctx, end):
         listed = post._departments.get(s_start)
         if listed is None:
             # a list of departments *being hired for*: a hiring word in this sentence or just
@@ -1580,6 +1579,34 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         if j < len(neg) and neg[j] < end + 90:
             return not _NEGATED_AFTER.match(ctx, end, s_end)
     return True
+
+
+def _is_word_char(c: str) -> bool:
+    """`c` is a regex word character (\\w)."""
+    return c.isalnum() or c == "_"
+
+
+# (the list separators around a hit are looked for on every hit that gets this far: compiled,
+# a few native character tests cost a fraction of a regex call)
+def _list_sep_before(ctx: str, lo: int, pos: int) -> bool:
+    """r"(?:,|&|/|\\band)\\s*$" searched in ctx[lo:pos]: a separator, then only whitespace."""
+    j = pos
+    while j > lo and ctx[j - 1].isspace():
+        j -= 1
+    if j > lo and ctx[j - 1] in ",&/":
+        return True
+    # ("and" after a non-word character or the start of the text: the \\b may look before lo)
+    return j - 3 >= lo and ctx[j - 3 : j] == "and" and (j == 3 or not _is_word_char(ctx[j - 4]))
+
+
+def _list_sep_after(ctx: str, pos: int) -> bool:
+    """r"\\s*(?:,|&|/|and\\b)" matched at `pos`: whitespace, then a separator."""
+    j = pos
+    while j < len(ctx) and ctx[j].isspace():
+        j += 1
+    if j < len(ctx) and ctx[j] in ",&/":
+        return True
+    return ctx[j : j + 3] == "and" and (j + 3 == len(ctx) or not _is_word_char(ctx[j + 3]))
 
 
 _CLAUSE_JOINTS: Final = ("and", "but", "so", "as", "while", "where")
