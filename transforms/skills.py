@@ -546,6 +546,17 @@ _COMPANY_START: Final = re.compile(
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their|it|it's|"
     r"its)\b"
 )
+
+
+def _by_first_letter(words: str) -> str:
+    """The alternation `words` ("is|are|...") grouped by first letter ("i(?:s)|a(?:re|...)"):
+    the same strings, but the regex engine tries one branch per letter, not one per word."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split("|"):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 # the verbs of a sentence about the company or its product ("Acme builds ...")
 _COMPANY_VERBS = (
     r"is|are|was|were|has|"
@@ -573,7 +584,7 @@ _THIRD_PERSON: Final = re.compile(
 )
 # a whitespace then one of those verbs: a sentence without one cannot match _THIRD_PERSON,
 # and this search costs a fifth of the full attempt (most sentences have none)
-_COMPANY_VERB: Final = re.compile(r"\s(?:" + _COMPANY_VERBS + r")\b")
+_COMPANY_VERB: Final = re.compile(r"\s(?:" + _by_first_letter(_COMPANY_VERBS) + r")\b")
 _ROLE_OR_TEAM_RX = (
     CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
 )
@@ -696,14 +707,29 @@ _URL: Final = re.compile(
 )
 # (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped)
 _HEADING_LINE: Final = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
+# a heading of a section about the company: it opens with one of these words, or it ends with
+# one of _HEADING_FACTS_END ("Our tech stack")
 _HEADING_COMPANY: Final = re.compile(
-    r"^(?:who we are|about us|about the company|the company|our company|company|about|"
+    r"(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
     r"benefits|perks|what we offer|we offer|compensation|why join us|why us|why work here|"
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
-    r"|\b(?:stack|tech we use|technologies we use|tools we use|we use|built with|"
-    r"technologies|our tech|tech|tech challenges|technical challenges|challenges|technology)$"
+)
+_HEADING_FACTS_END: Final = (
+    "stack",
+    "tech we use",
+    "technologies we use",
+    "tools we use",
+    "we use",
+    "built with",
+    "technologies",
+    "our tech",
+    "tech",
+    "tech challenges",
+    "technical challenges",
+    "challenges",
+    "technology",
 )
 _HEADING_ROLE: Final = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
@@ -939,7 +965,7 @@ class _Post:
                     and bool(_DEPARTMENT.fullmatch(label))
                     and not label.startswith("product")
                 )
-                if _HEADING_COMPANY.search(label) or (
+                if _is_company_heading(label) or (
                     company is not None and label in (company, f"about {company}")
                 ):
                     if head.group(2) == ":" and line[head.end() :].strip():
@@ -1232,7 +1258,7 @@ class _Post:
             return False  # "Requirements:", "We are hiring for:", "Five opportunities:"
         return bool(
             _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
-            or _HEADING_COMPANY.search(label[:40])
+            or _is_company_heading(label[:40])
         )  # fmt: skip
 
     def pm_before(self, pos: int) -> bool:
@@ -1650,6 +1676,19 @@ def _after_joint(ctx: str, a: int, i: int) -> bool:
         return True
     for joint in _CLAUSE_JOINTS:
         if j - len(joint) >= a and ctx.startswith(joint, j - len(joint)):
+            return True
+    return False
+
+
+def _is_company_heading(label: str) -> bool:
+    """A heading about the company: `_HEADING_COMPANY` at its start or a word of
+    `_HEADING_FACTS_END` at its end (a heading has no line break; compiled, these tests cost a
+    fraction of one regex search for either)."""
+    if _HEADING_COMPANY.match(label):
+        return True
+    for words in _HEADING_FACTS_END:
+        k = len(label) - len(words)
+        if k >= 0 and label.endswith(words) and (k == 0 or not _is_word_char(label[k - 1])):
             return True
     return False
 
