@@ -716,7 +716,7 @@ _HEADING_COMPANY: Final = re.compile(
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
 )
-_HEADING_FACTS_END: Final = (
+_HEADING_FACTS_END: Final[tuple[str, ...]] = (
     "stack",
     "tech we use",
     "technologies we use",
@@ -1635,7 +1635,8 @@ def _list_sep_after(ctx: str, pos: int) -> bool:
     return ctx[j : j + 3] == "and" and (j + 3 == len(ctx) or not _is_word_char(ctx[j + 3]))
 
 
-_CLAUSE_JOINTS: Final = ("and", "but", "so", "as", "while", "where")
+_CLAUSE_JOINTS: Final[tuple[str, ...]] = ("and", "but", "so", "as", "while", "where")
+_CLAUSE_PRONOUNS: Final[tuple[str, ...]] = ("we", "they")
 # the characters a `_CLAUSE_WE` match can have before its "we" or "they"
 _CLAUSE_LEAD: Final = frozenset(",;:" + "".join(_CLAUSE_JOINTS))
 
@@ -1649,7 +1650,7 @@ def _clause_ends(ctx: str, a: int, b: int) -> list[int]:
     without one. (Compiled, searching every sentence from its start cost more than any
     other rule.)"""
     first = b
-    for pronoun in ("we", "they"):
+    for pronoun in _CLAUSE_PRONOUNS:
         i = ctx.find(pronoun, a + 1, b)
         while 0 <= i < first:
             if _after_joint(ctx, a, i):
@@ -1674,10 +1675,7 @@ def _after_joint(ctx: str, a: int, i: int) -> bool:
         return False
     if j > a and ctx[j - 1] in ",;:":
         return True
-    for joint in _CLAUSE_JOINTS:
-        if j - len(joint) >= a and ctx.startswith(joint, j - len(joint)):
-            return True
-    return False
+    return any(j - len(joint) >= a and ctx[j - len(joint) : j] == joint for joint in _CLAUSE_JOINTS)
 
 
 def _is_company_heading(label: str) -> bool:
