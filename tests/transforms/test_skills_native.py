@@ -1,0 +1,111 @@
+"""The extractor's native stand-ins for regexes (written for the compiled module's speed) give
+the regexes' answers, on random texts made of the characters and words those rules look at
+(in whichever form `transforms.skills` runs here, compiled or Python)."""
+
+import random
+import re
+
+import transforms.skills as skills
+
+PIECES = [
+    *" \t\n\xa0.,;:!?&/-_+#'()",
+    *"abdehilnorstuwy",
+    "and ",
+    "but ",
+    "so ",
+    "as ",
+    "while ",
+    "where ",
+    "we ",
+    "we're ",
+    "they ",
+    "or ",
+    "stack",
+    "tech",
+    "built with",
+    "is ",
+    "uses ",
+    "brand ",
+]
+
+
+# the pieces of the clauses `_CLAUSE_WE` finds (", and we build"), and of near misses
+CLAUSE_PIECES = [
+    *", ;:\t\nx",
+    "  ",
+    " and ",
+    " but ",
+    " so ",
+    " as ",
+    " while ",
+    " where ",
+    "and",
+    "we",
+    "we're",
+    "we've",
+    "we are",
+    "they",
+    "they're",
+    "were",
+    " would ",
+    " value ",
+    " build ",
+]
+
+
+def _texts(seed: int, count: int = 2000, pieces: int = 30, alphabet=PIECES) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(pieces))) for _ in range(count)
+    ]
+
+
+def test_sentence_ends_are_where_the_sentence_regexes_end():
+    marks = [re.compile(rx) for rx in (r"\.(?=\s)", r"!(?=\s)", r"\?(?=\s)", r";[^\S\n]")]
+    for text in _texts(1):
+        expected = [i + 1 for i, c in enumerate(text) if c == "\n"]
+        for rx in marks:
+            expected += [m.end() for m in rx.finditer(text)]
+        assert skills._sentence_ends(text) == sorted(expected), text
+
+
+def test_list_separator_tests_answer_as_their_regexes():
+    before = re.compile(r"(?:,|&|/|\band)\s*$")
+    after = re.compile(r"\s*(?:,|&|/|and\b)")
+    for text in _texts(2, count=600):
+        for pos in range(len(text) + 1):
+            for lo in {0, max(0, pos - 6), pos}:
+                found = skills._list_sep_before(text, lo, pos)
+                assert found == bool(before.search(text, lo, pos)), (text, lo, pos)
+            assert skills._list_sep_after(text, pos) == bool(after.match(text, pos)), (text, pos)
+
+
+def test_clause_ends_are_the_clause_regex_matches_in_the_window():
+    for text in _texts(3, count=600, alphabet=CLAUSE_PIECES):
+        for a in range(0, len(text) + 1, 3):
+            for b in {a, (a + len(text)) // 2, len(text)}:
+                expected = [m.end() for m in skills._CLAUSE_WE.finditer(text, a, b)]
+                assert skills._clause_ends(text, a, b) == expected, (text, a, b)
+
+
+def test_company_headings_are_those_the_single_regex_found():
+    # the one search it replaces: a company word at the start, or a stack word at the end
+    heading = re.compile(
+        "^"
+        + skills._HEADING_COMPANY.pattern
+        + r"|\b(?:"
+        + "|".join(map(re.escape, skills._HEADING_FACTS_END))
+        + ")$"
+    )
+    words = ["about", "us", "our", "the", "company", "team", "tech", "stack", "we", "use", "x"]
+    rng = random.Random(4)
+    labels = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 5))) for _ in range(3000)]
+    labels += [label.replace(" ", rng.choice(["", "-", "/", "_", ", "])) for label in labels]
+    for label in labels:
+        assert skills._is_company_heading(label) == bool(heading.search(label)), label
+
+
+def test_company_verbs_grouped_by_letter_are_found_where_the_plain_list_is():
+    plain = re.compile(r"\s(?:" + skills._COMPANY_VERBS + r")\b")
+    for text in _texts(5):
+        assert bool(skills._COMPANY_VERB.search(text)) == bool(plain.search(text)), text
