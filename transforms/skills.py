@@ -536,6 +536,32 @@ _DESIGN_ROLE_AFTER: Final = re.compile(
 _TEAM_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
+# what the text after a hit, past spaces and hyphens, starts with where _TEAM_AFTER,
+# _PRODUCT_AFTER or _PRODUCT_ADJ_AFTER can match (`_is_demand` runs each only there: compiled,
+# a slice and a startswith cost a fraction of a regex call; keep them in step with the regexes)
+_TEAM_START: Final[tuple[str, ...]] = ("/", "&", "team", "department", "group", "agency", "org")
+_PRODUCT_NOUNS: Final[tuple[str, ...]] = (
+    "platform",
+    "product",
+    "tool",
+    "software",
+    "solution",
+    "engine",
+    "app",
+    "suite",
+    "service",
+    "offering",
+)
+_PRODUCT_ADJECTIVES: Final[tuple[str, ...]] = (
+    "powered",
+    "driven",
+    "enabled",
+    "native",
+    "infused",
+    "assisted",
+    "backed",
+    "centric",
+)
 _NEGATED_AFTER: Final = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
@@ -685,9 +711,7 @@ _HIRED_IS_OTHER: Final = re.compile(
     r"\b(?:who|that|to|with|someone|somebody|person|individuals?|folks|you)\b"
 )
 _NOT_HIRED_AFTER: Final = re.compile(_NOT_A_ROLE_AFTER)
-_PRODUCT_ADJ_AFTER: Final = re.compile(
-    r"[\s-](?:powered|driven|enabled|native|infused|assisted|backed|centric)\b"
-)
+_PRODUCT_ADJ_AFTER: Final = re.compile(r"[\s-](?:" + "|".join(_PRODUCT_ADJECTIVES) + r")\b")
 _PRODUCT_VERB_BEFORE: Final = re.compile(
     r"\b(?:our|its|their|bring|brings|bringing|deliver|delivers|offer|offers|provide|provides|"
     r"sell|sells|the company's)\s+(?:[\w-]+\s+){0,2}$"
@@ -1556,7 +1580,16 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     ctx = post.ctx
     if (_STACK_ROLE_AFTER if category == "technical_knowledge" else _ROLE_AFTER).match(ctx, end):
         return False
-    if category in _TEAM_CHECKED and _TEAM_AFTER.match(ctx, end):
+    # the text after the hit past spaces and hyphens ("-powered", " platform", " & UX teams")
+    after = end
+    while after < len(ctx) and (ctx[after] == "-" or ctx[after].isspace()):
+        after += 1
+    next_word = ctx[after : after + 12]
+    if (
+        category in _TEAM_CHECKED
+        and next_word.startswith(_TEAM_START)
+        and _TEAM_AFTER.match(ctx, end)
+    ):
         return False
     if category == "ux_ui_design" and _DESIGN_ROLE_AFTER.match(ctx, end):
         return False
@@ -1586,12 +1619,18 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             )
         if listed:
             return False  # "hiring in product management, engineering, technical writing"
-    if _PRODUCT_ADJ_AFTER.match(ctx, end) and _PRODUCT_VERB_BEFORE.search(
-        ctx, max(s_start, start - 30), start
+    if (
+        after == end + 1
+        and next_word.startswith(_PRODUCT_ADJECTIVES)
+        and _PRODUCT_ADJ_AFTER.match(ctx, end)
+        and _PRODUCT_VERB_BEFORE.search(ctx, max(s_start, start - 30), start)
     ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
         return False
-    if _PRODUCT_AFTER.match(ctx, end) and _OWNER_BEFORE.search(
-        ctx, max(s_start, start - 40), start
+    if (
+        after > end
+        and next_word.startswith(_PRODUCT_NOUNS)
+        and _PRODUCT_AFTER.match(ctx, end)
+        and _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     ):
         return False  # "our risk analytics platform": the company's product
     clauses = post._clauses.get(s_start)

@@ -109,3 +109,36 @@ def test_company_verbs_grouped_by_letter_are_found_where_the_plain_list_is():
     plain = re.compile(r"\s(?:" + skills._COMPANY_VERBS + r")\b")
     for text in _texts(5):
         assert bool(skills._COMPANY_VERB.search(text)) == bool(plain.search(text)), text
+
+
+def _closing_words(rx: re.Pattern) -> list[str]:
+    """The words of the alternation a regex ends with ("(?:teams?|group)\\b" -> teams, group)."""
+    found = re.search(r"\(\?:([a-z?|]+)\)\\b$", rx.pattern)
+    assert found, rx.pattern
+    return [w.replace("?", "") for w in found.group(1).split("|")]
+
+
+def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
+    # `_is_demand` runs _TEAM_AFTER, _PRODUCT_AFTER and _PRODUCT_ADJ_AFTER only where the text
+    # after the hit, past spaces and hyphens, starts with one of their words
+    checks = (skills._TEAM_AFTER, skills._PRODUCT_AFTER, skills._PRODUCT_ADJ_AFTER)
+    words = [w for rx in checks for w in _closing_words(rx)]
+    pieces = [*" -\t/&,.xs", " & ", " / ", "ux", *words, *(w + "s" for w in words)]
+    matched = 0
+    for text in _texts(6, count=5000, alphabet=pieces, pieces=8):
+        for end in range(len(text) + 1):
+            after = end
+            while after < len(text) and (text[after] == "-" or text[after].isspace()):
+                after += 1
+            next_word = text[after : after + 12]
+            if skills._TEAM_AFTER.match(text, end):
+                assert next_word.startswith(skills._TEAM_START), (text, end)
+                matched += 1
+            if skills._PRODUCT_AFTER.match(text, end):
+                assert after > end and next_word.startswith(skills._PRODUCT_NOUNS), (text, end)
+                matched += 1
+            if skills._PRODUCT_ADJ_AFTER.match(text, end):
+                assert after == end + 1, (text, end)
+                assert next_word.startswith(skills._PRODUCT_ADJECTIVES), (text, end)
+                matched += 1
+    assert matched > 500
