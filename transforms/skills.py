@@ -572,6 +572,13 @@ _COMPANY_START: Final = re.compile(
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their|it|it's|"
     r"its)\b"
 )
+# the words _COMPANY_START can open with past its leading marks: each is followed by whitespace,
+# a word boundary or an apostrophe, so it is the whole run of letters and digits there (keep in
+# step with the regex)
+_COMPANY_START_WORDS: Final = frozenset(
+    "but and so also plus more broadly at here in with within by as since today now together "
+    "currently founded based for on we our ours us i my they their it its".split()
+)
 
 
 def _by_first_letter(words: str) -> str:
@@ -619,6 +626,8 @@ _ROLE_SUBJECT: Final = re.compile(
     r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
     r"(?:[\w/&.+#()-]+\s+){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
 )
+# what _ROLE_SUBJECT can open with past its leading marks, if not a label (keep in step)
+_ROLE_SUBJECT_STARTS: Final[tuple[str, ...]] = ("if you", "you", "the", "this", "our", "a")
 _ADDRESSING_RX = r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
 _ADDRESSING: Final = re.compile(_ADDRESSING_RX)
 _SECOND_PERSON: Final = re.compile(r"\byou(?:'ll|'re|r)?\b")
@@ -1378,13 +1387,13 @@ class _Post:
         if line_kind & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
             or (self.cues.get(PM) and self._hires_other_roles(start, end))
-            or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
+            or (_opens_with_role_subject(ctx, s_at, end) and not self.cue(PM, start, end))
             or (ctx.find(":", s_at, end) >= 0 and _LABELLED_FACTS.match(ctx, s_at, end))
         ):
             verdict = _NONE
         elif (
             line_kind & _COMPANY_SECTION
-            or _COMPANY_START.match(ctx, s_at, end)
+            or _opens_about_company(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
             or (
                 not self.cue(STRONG, start, end)
@@ -1653,6 +1662,35 @@ def _is_word_char(c: str) -> bool:
 
 # (the list separators around a hit are looked for on every hit that gets this far: compiled,
 # a few native character tests cost a fraction of a regex call)
+# (the two regexes below are tried on the start of every sentence that has a hit: compiled, a
+# slice and a startswith that rule most sentences out cost a fraction of a regex call)
+def _opens_with_role_subject(ctx: str, at: int, end: int) -> bool:
+    """`_ROLE_SUBJECT` matches ctx[at:end] at `at`, which it can only where, past its leading
+    marks, a label ("Support:") or one of _ROLE_SUBJECT_STARTS comes first."""
+    p = at
+    while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–"):
+        p += 1
+    head = ctx[p : p + 32]  # (a label is at most 31 characters and its colon)
+    if ":" not in head and not head.startswith(_ROLE_SUBJECT_STARTS):
+        return False
+    return bool(_ROLE_SUBJECT.match(ctx, at, end))
+
+
+def _opens_about_company(ctx: str, at: int, end: int) -> bool:
+    """`_COMPANY_START` matches ctx[at:end] at `at`, which it can only where, past its leading
+    marks, the first word is one of _COMPANY_START_WORDS."""
+    p = at
+    # (isdigit takes in every \d; nothing it takes in can open a word)
+    while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–.)" or ctx[p].isdigit()):
+        p += 1
+    q = p
+    while q < end and ctx[q].isalnum():
+        q += 1
+    if ctx[p:q] not in _COMPANY_START_WORDS:
+        return False
+    return bool(_COMPANY_START.match(ctx, at, end))
+
+
 def _list_sep_before(ctx: str, lo: int, pos: int) -> bool:
     """r"(?:,|&|/|\\band)\\s*$" searched in ctx[lo:pos]: a separator, then only whitespace."""
     j = pos

@@ -142,3 +142,26 @@ def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
                 assert next_word.startswith(skills._PRODUCT_ADJECTIVES), (text, end)
                 matched += 1
     assert matched > 500
+
+
+def test_sentence_start_tests_answer_as_their_regexes():
+    # `_opens_with_role_subject` and `_opens_about_company` try their regexes only where the
+    # sentence, past its leading marks, opens with a word (or label) the regex can start with
+    pieces = [
+        *" \t\n•*>-–.)2:,'",
+        *("support: ", "the ", "our ", "a ", "an ", "this ", "as ", "you ", "you're ", "if "),
+        *("we ", "we're ", "it's ", "i ", "i'm ", "in ", "at ", "here at ", "more ", "broadly "),
+        *("but ", "so ", "they ", "their ", "founded ", "engineers ", "data team ", "engineer"),
+        *("x", "ux ", "weekly ", "item "),
+    ]
+    found = [0, 0]
+    for text in _texts(7, count=3000, alphabet=pieces, pieces=10):
+        for at in range(0, len(text) + 1, 2):
+            for end in {len(text), (at + len(text)) // 2}:
+                subject = bool(skills._ROLE_SUBJECT.match(text, at, end))
+                company = bool(skills._COMPANY_START.match(text, at, end))
+                assert skills._opens_with_role_subject(text, at, end) == subject, (text, at)
+                assert skills._opens_about_company(text, at, end) == company, (text, at)
+                found[0] += subject
+                found[1] += company
+    assert min(found) > 100, found
