@@ -522,11 +522,29 @@ _ROLE_AFTER: Final = re.compile(
     + _ROLE_NOUNS
 )
 # a stack listed before its role: "Java and C++ developers", "Go, Python or Rust engineers"
+_STACK_ROLES = r"(?:developers?|engineers?|devs?|programmers?|architects?|sdets?|testers?)\b"
 _STACK_ROLE_AFTER: Final = re.compile(
     r"(?:[\s-]*(?:[/&,]|\b(?:and|or)\b)[\s-]*(?!(?:our|the|your|their|other|with|to|in)\b)"
-    r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*"
-    r"(?:developers?|engineers?|devs?|programmers?|architects?|sdets?|testers?)\b"
+    r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*" + _STACK_ROLES
 )
+
+
+def _first_words(alternation: str) -> frozenset[str]:
+    """The words a regex alternation of words ends in a word boundary can open with
+    ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
+    words = set()
+    for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
+        first = alternative.split()[0]
+        words |= {first[:-2], first[:-1]} if first.endswith("?") else {first}
+    return frozenset(words)
+
+
+# what the text after a hit, past spaces and hyphens, opens with where _ROLE_AFTER or
+# _STACK_ROLE_AFTER can match: a mark, or a word (the whole run of letters and digits there)
+_ROLE_AFTER_MARKS: Final = ("", "/", "&", "(")
+_ROLE_AFTER_START: Final = _first_words(_ROLE_NOUNS) | {"or", "and"}
+_STACK_ROLE_MARKS: Final = ("", "/", "&", ",", "(")
+_STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
 # a design discipline named beside another one before their role: "UX and UI designers",
 # "UI/UX and graphic designers", "UI UX and product managers"
 _DESIGN_ROLE_AFTER: Final = re.compile(
@@ -1587,13 +1605,21 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         if j < len(neg) and neg[j] < start and " but " not in post.ctx[neg[j] : start]:
             return False  # "no SQL needed", not "you don't code, but you use coding agents"
     ctx = post.ctx
-    if (_STACK_ROLE_AFTER if category == "technical_knowledge" else _ROLE_AFTER).match(ctx, end):
-        return False
-    # the text after the hit past spaces and hyphens ("-powered", " platform", " & UX teams")
+    # the text after the hit past spaces and hyphens ("-powered", " platform", " & UX teams"):
+    # each anchored check below can only match where it starts with one of its words
     after = end
     while after < len(ctx) and (ctx[after] == "-" or ctx[after].isspace()):
         after += 1
     next_word = ctx[after : after + 12]
+    mark = next_word[:1]
+    word = _word_at(ctx, after)
+    if category == "technical_knowledge":
+        if (mark in _STACK_ROLE_MARKS or word in _STACK_ROLE_START) and _STACK_ROLE_AFTER.match(
+            ctx, end
+        ):
+            return False
+    elif (mark in _ROLE_AFTER_MARKS or word in _ROLE_AFTER_START) and _ROLE_AFTER.match(ctx, end):
+        return False
     if (
         category in _TEAM_CHECKED
         and next_word.startswith(_TEAM_START)
@@ -1689,6 +1715,14 @@ def _opens_about_company(ctx: str, at: int, end: int) -> bool:
     if ctx[p:q] not in _COMPANY_START_WORDS:
         return False
     return bool(_COMPANY_START.match(ctx, at, end))
+
+
+def _word_at(ctx: str, pos: int) -> str:
+    """The run of letters and digits at `pos`."""
+    end = pos
+    while end < len(ctx) and ctx[end].isalnum():
+        end += 1
+    return ctx[pos:end]
 
 
 def _list_sep_before(ctx: str, lo: int, pos: int) -> bool:

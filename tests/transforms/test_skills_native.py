@@ -165,3 +165,24 @@ def test_sentence_start_tests_answer_as_their_regexes():
                 found[0] += subject
                 found[1] += company
     assert min(found) > 100, found
+
+
+def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
+    # `_is_demand` runs _ROLE_AFTER and _STACK_ROLE_AFTER only where the text after the hit,
+    # past spaces and hyphens, opens with one of their marks or words
+    roles = sorted(skills._ROLE_AFTER_START | skills._STACK_ROLE_START)
+    pieces = [*" -\t/&,(.)+#x", " and ", " or ", "java", "c#", "ux ", "(ruby) ", *roles]
+    matched = 0
+    for text in _texts(8, count=3000, alphabet=pieces, pieces=8):
+        for end in range(len(text) + 1):
+            after = end
+            while after < len(text) and (text[after] == "-" or text[after].isspace()):
+                after += 1
+            mark, word = text[after : after + 1], skills._word_at(text, after)
+            if skills._ROLE_AFTER.match(text, end):
+                assert mark in skills._ROLE_AFTER_MARKS or word in skills._ROLE_AFTER_START
+                matched += 1
+            if skills._STACK_ROLE_AFTER.match(text, end):
+                assert mark in skills._STACK_ROLE_MARKS or word in skills._STACK_ROLE_START
+                matched += 1
+    assert matched > 500
