@@ -1173,8 +1173,8 @@ class _Post:
                 else:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
                     if stripped[-1] == ":":  # not "We're hiring a Product Manager to:"
-                        openings = bool(_OPENINGS_INTRO.search(stripped)) and not self.cue(
-                            STRONG | PM, pos, pos + len(line)
+                        openings = not self.cue(STRONG | PM, pos, pos + len(line)) and bool(
+                            _OPENINGS_INTRO.search(stripped)
                         )
                         pm_item = False
             else:
@@ -1804,6 +1804,10 @@ def _is_company_heading(label: str) -> bool:
 
 def _is_department_list(sentence: str) -> bool:
     """The sentence is (mostly) a list of departments or disciplines being hired for."""
+    # (three items need two separators: most sentences are ruled out before the split)
+    separators = sentence.count(",") + sentence.count(";") + sentence.count("&")
+    if separators + sentence.count("/") + sentence.count("and") < 2:
+        return False
     items = [x.strip(" .:;!-–•*\t\n") for x in _LIST_SPLIT.split(sentence)]
     items = [x for x in items if x]
     departments = sum(1 for x in items if _DEPARTMENT.fullmatch(x))

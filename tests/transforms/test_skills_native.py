@@ -186,3 +186,18 @@ def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
                 assert mark in skills._STACK_ROLE_MARKS or word in skills._STACK_ROLE_START
                 matched += 1
     assert matched > 500
+
+
+def test_department_lists_are_found_as_by_splitting_every_sentence():
+    def split_all(sentence: str) -> bool:  # the test without its separator count
+        items = [x.strip(" .:;!-–•*\t\n") for x in skills._LIST_SPLIT.split(sentence)]
+        items = [x for x in items if x]
+        departments = sum(1 for x in items if skills._DEPARTMENT.fullmatch(x))
+        return departments >= 3 and departments * 2 >= len(items)
+
+    pieces = [*", ;&/.", " and ", "band", "design", "sales", "engineering", "hr", "legal", "x "]
+    found = 0
+    for sentence in _texts(9, count=8000, alphabet=pieces, pieces=9):
+        assert skills._is_department_list(sentence) == split_all(sentence), sentence
+        found += split_all(sentence)
+    assert found > 30
