@@ -545,6 +545,17 @@ _ROLE_AFTER_MARKS: Final = ("", "/", "&", "(")
 _ROLE_AFTER_START: Final = _first_words(_ROLE_NOUNS) | {"or", "and"}
 _STACK_ROLE_MARKS: Final = ("", "/", "&", ",", "(")
 _STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
+# what a _STACK_ROLE_AFTER match is made of before its role (but for one bracket), and the
+# beginnings of its role words
+_STACK_RUN: Final = re.compile(r"[\s\w/&,+#.-]*")
+_STACK_ROLE_STEMS: Final[tuple[str, ...]] = (
+    "dev",
+    "engineer",
+    "programmer",
+    "architect",
+    "sdet",
+    "tester",
+)
 # a design discipline named beside another one before their role: "UX and UI designers",
 # "UI/UX and graphic designers", "UI UX and product managers"
 _DESIGN_ROLE_AFTER: Final = re.compile(
@@ -1614,9 +1625,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     mark = next_word[:1]
     word = _word_at(ctx, after)
     if category == "technical_knowledge":
-        if (mark in _STACK_ROLE_MARKS or word in _STACK_ROLE_START) and _STACK_ROLE_AFTER.match(
-            ctx, end
-        ):
+        if _may_be_stack_role(ctx, end, mark, word) and _STACK_ROLE_AFTER.match(ctx, end):
             return False
     elif (mark in _ROLE_AFTER_MARKS or word in _ROLE_AFTER_START) and _ROLE_AFTER.match(ctx, end):
         return False
@@ -1715,6 +1724,35 @@ def _opens_about_company(ctx: str, at: int, end: int) -> bool:
     if ctx[p:q] not in _COMPANY_START_WORDS:
         return False
     return bool(_COMPANY_START.match(ctx, at, end))
+
+
+def _may_be_stack_role(ctx: str, end: int, mark: str, word: str) -> bool:
+    """False where `_STACK_ROLE_AFTER` cannot match at `end`, given the mark or word the text
+    after it opens with (past spaces and hyphens). Where a list goes on ("Java, Go and C#
+    developers"), the regex backtracks through every item, so the list is looked at first:
+    its role word starts in the run of characters the items and separators are made of
+    (`_STACK_RUN`), or right after a bracket that ends that run."""
+    if not (mark in ("/", "&", ",") or word in ("and", "or")):
+        return mark in _STACK_ROLE_MARKS or word in _STACK_ROLE_START  # (no list: cheap)
+    first = len(ctx)  # where the first role word after the hit starts (if any)
+    for stem in _STACK_ROLE_STEMS:
+        i = ctx.find(stem, end, first + len(stem) - 1)
+        if i >= 0:
+            first = i
+    if first == len(ctx):
+        return False
+    run_end: int = _STACK_RUN.match(ctx, end, first).end()  # type: ignore[union-attr]
+    if run_end == first:
+        return True  # the run reaches it
+    if ctx[run_end] != "(":
+        return False
+    closing = ctx.find(")", run_end + 1, run_end + 32)
+    if closing < 0:
+        return False
+    i = closing + 1
+    while i < len(ctx) and (ctx[i] == "-" or ctx[i].isspace()):
+        i += 1
+    return ctx.startswith(_STACK_ROLE_STEMS, i)
 
 
 def _word_at(ctx: str, pos: int) -> str:

@@ -169,9 +169,10 @@ def test_sentence_start_tests_answer_as_their_regexes():
 
 def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     # `_is_demand` runs _ROLE_AFTER and _STACK_ROLE_AFTER only where the text after the hit,
-    # past spaces and hyphens, opens with one of their marks or words
+    # past spaces and hyphens, opens with one of their marks or words (and, for a list of
+    # stacks, where a role word starts in the run of list characters or after its bracket)
     roles = sorted(skills._ROLE_AFTER_START | skills._STACK_ROLE_START)
-    pieces = [*" -\t/&,(.)+#x", " and ", " or ", "java", "c#", "ux ", "(ruby) ", *roles]
+    pieces = [*" -\t/&,(.)+#x:", " and ", " or ", "java", "c#", "ux ", "(ruby) ", "(", *roles]
     matched = 0
     for text in _texts(8, count=3000, alphabet=pieces, pieces=8):
         for end in range(len(text) + 1):
@@ -183,7 +184,7 @@ def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
                 assert mark in skills._ROLE_AFTER_MARKS or word in skills._ROLE_AFTER_START
                 matched += 1
             if skills._STACK_ROLE_AFTER.match(text, end):
-                assert mark in skills._STACK_ROLE_MARKS or word in skills._STACK_ROLE_START
+                assert skills._may_be_stack_role(text, end, mark, word), (text, end)
                 matched += 1
     assert matched > 500
 
