@@ -530,8 +530,8 @@ _STACK_ROLE_AFTER: Final = re.compile(
 
 
 def _first_words(alternation: str) -> frozenset[str]:
-    """The words a regex alternation of words ends in a word boundary can open with
-    ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
+    """The first words of the alternatives of a regex alternation of words that ends in a word
+    boundary ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
     words = set()
     for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
         first = alternative.split()[0]
