@@ -59,11 +59,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import ahocorasick
 import polars as pl
@@ -196,7 +194,7 @@ def _parse(s: str, i: int, close: str | None) -> tuple[list[list[str]], int]:
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 # (a space maps to itself: leaving it out of the class makes the pass ~2.5x faster)
-_NON_WORD = re.compile(r"[^\w+# ]|_")
+_NON_WORD: Final = re.compile(r"[^\w+# ]|_")
 
 
 def context_text(text: str) -> str:
@@ -251,7 +249,15 @@ def surface_forms(pattern: str, match: str = "word") -> list[str]:
 # -- cue words ---------------------------------------------------------------------------------
 # Words the context rules look for are found by the same automaton pass as the skills (one
 # scan per posting), each with a kind bit; rules then only bisect sorted position lists.
-ROLE, PM, STRONG, WEAK, NEG, HIRE, GENERIC, NOT_DEMAND = (1 << i for i in range(8))
+# (Final: compiled, the rules read them as constants, not through the module's dict)
+ROLE: Final = 1
+PM: Final = 2
+STRONG: Final = 4
+WEAK: Final = 8
+NEG: Final = 16
+HIRE: Final = 32
+GENERIC: Final = 64
+NOT_DEMAND: Final = 128
 _S = "{|s}"
 CUE_PATTERNS: dict[int, tuple[str, ...]] = {
     ROLE: (
@@ -511,35 +517,108 @@ _ROLE_NOUNS = (
     r"masters?|practitioners?|evangelists?|strategists?|officers?|engineering roles?)\b"
 )
 # "UX designers", "UI/UX designers", "Full Stack (Ruby) Engineer"
-_ROLE_AFTER = re.compile(
+_ROLE_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}(?:\s*\([^()\n]{1,30}\)|\s+(?:or|and)\s+[\w+#./]+\))?[\s-]*"
     + _ROLE_NOUNS
 )
 # a stack listed before its role: "Java and C++ developers", "Go, Python or Rust engineers"
-_STACK_ROLE_AFTER = re.compile(
+_STACK_ROLES = r"(?:developers?|engineers?|devs?|programmers?|architects?|sdets?|testers?)\b"
+_STACK_ROLE_AFTER: Final = re.compile(
     r"(?:[\s-]*(?:[/&,]|\b(?:and|or)\b)[\s-]*(?!(?:our|the|your|their|other|with|to|in)\b)"
-    r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*"
-    r"(?:developers?|engineers?|devs?|programmers?|architects?|sdets?|testers?)\b"
+    r"[a-z][\w+#.]*){0,6}(?:\s*\([^()\n]{1,30}\))?[\s-]*" + _STACK_ROLES
+)
+
+
+def _first_words(alternation: str) -> frozenset[str]:
+    """The first words of the alternatives of a regex alternation of words that ends in a word
+    boundary ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
+    words = set()
+    for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
+        first = alternative.split()[0]
+        words |= {first[:-2], first[:-1]} if first.endswith("?") else {first}
+    return frozenset(words)
+
+
+# what the text after a hit, past spaces and hyphens, opens with where _ROLE_AFTER or
+# _STACK_ROLE_AFTER can match: a mark, or a word (the whole run of letters and digits there)
+_ROLE_AFTER_MARKS: Final = ("", "/", "&", "(")
+_ROLE_AFTER_START: Final = _first_words(_ROLE_NOUNS) | {"or", "and"}
+_STACK_ROLE_MARKS: Final = ("", "/", "&", ",", "(")
+_STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
+# what a _STACK_ROLE_AFTER match is made of before its role (but for one bracket), and the
+# beginnings of its role words
+_STACK_RUN: Final = re.compile(r"[\s\w/&,+#.-]*")
+_STACK_ROLE_STEMS: Final[tuple[str, ...]] = (
+    "dev",
+    "engineer",
+    "programmer",
+    "architect",
+    "sdet",
+    "tester",
 )
 # a design discipline named beside another one before their role: "UX and UI designers",
 # "UI/UX and graphic designers", "UI UX and product managers"
-_DESIGN_ROLE_AFTER = re.compile(
+_DESIGN_ROLE_AFTER: Final = re.compile(
     r"\s+(?:and|or)\s+(?!(?:the|our|their|your|its|an?)\b)[\w/-]+[\s-]+"
     r"(?:designers?|managers?|specialists?|researchers?|engineers?|developers?)\b"
 )
-_TEAM_AFTER = re.compile(
+_TEAM_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
-_NEGATED_AFTER = re.compile(
+# what the text after a hit, past spaces and hyphens, starts with where _TEAM_AFTER,
+# _PRODUCT_AFTER or _PRODUCT_ADJ_AFTER can match (`_is_demand` runs each only there: compiled,
+# a slice and a startswith cost a fraction of a regex call; keep them in step with the regexes)
+_TEAM_START: Final[tuple[str, ...]] = ("/", "&", "team", "department", "group", "agency", "org")
+_PRODUCT_NOUNS: Final[tuple[str, ...]] = (
+    "platform",
+    "product",
+    "tool",
+    "software",
+    "solution",
+    "engine",
+    "app",
+    "suite",
+    "service",
+    "offering",
+)
+_PRODUCT_ADJECTIVES: Final[tuple[str, ...]] = (
+    "powered",
+    "driven",
+    "enabled",
+    "native",
+    "infused",
+    "assisted",
+    "backed",
+    "centric",
+)
+_NEGATED_AFTER: Final = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
-_COMPANY_START = re.compile(
+_COMPANY_START: Final = re.compile(
     r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:more )?broadly,?\s+)?"
     r"(?:(?:at|here at|in|with|within|by|as|"
     r"since|today|now|together|currently|founded|based|for|on)\b[^,\n]{0,80}?,?\s+)?"
     r"(?:we|we're|we've|we'd|we'll|our|ours|us|i|i'm|i've|i'd|i'll|my|they|their|it|it's|"
     r"its)\b"
 )
+# the words _COMPANY_START can open with past its leading marks: each is followed by whitespace,
+# a word boundary or an apostrophe, so it is the whole run of letters and digits there (keep in
+# step with the regex)
+_COMPANY_START_WORDS: Final = frozenset(
+    "but and so also plus more broadly at here in with within by as since today now together "
+    "currently founded based for on we our ours us i my they their it its".split()
+)
+
+
+def _by_first_letter(words: str) -> str:
+    """The alternation `words` ("is|are|...") grouped by first letter ("i(?:s)|a(?:re|...)"):
+    the same strings, but the regex engine tries one branch per letter, not one per word."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split("|"):
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 # the verbs of a sentence about the company or its product ("Acme builds ...")
 _COMPANY_VERBS = (
     r"is|are|was|were|has|"
@@ -550,7 +629,7 @@ _COMPANY_VERBS = (
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives|"
     r"touches"
 )
-_THIRD_PERSON = re.compile(
+_THIRD_PERSON: Final = re.compile(
     r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
     r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
     r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
@@ -567,20 +646,22 @@ _THIRD_PERSON = re.compile(
 )
 # a whitespace then one of those verbs: a sentence without one cannot match _THIRD_PERSON,
 # and this search costs a fifth of the full attempt (most sentences have none)
-_COMPANY_VERB = re.compile(r"\s(?:" + _COMPANY_VERBS + r")\b")
+_COMPANY_VERB: Final = re.compile(r"\s(?:" + _by_first_letter(_COMPANY_VERBS) + r")\b")
 _ROLE_OR_TEAM_RX = (
     CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
 )
-_ROLE_SUBJECT = re.compile(
+_ROLE_SUBJECT: Final = re.compile(
     r"[\s•*>\-–]*(?:[a-z][\w &/-]{0,30}:\s*)?"  # "Support: our success managers ..."
     r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
     r"(?:[\w/&.+#()-]+\s+){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
 )
+# what _ROLE_SUBJECT can open with past its leading marks, if not a label (keep in step)
+_ROLE_SUBJECT_STARTS: Final[tuple[str, ...]] = ("if you", "you", "the", "this", "our", "a")
 _ADDRESSING_RX = r"[\s•*>\-–]*(?:as|if you're|if you are|you're|you are)\s+(?:a|an|the|our)\s+"
-_ADDRESSING = re.compile(_ADDRESSING_RX)
-_SECOND_PERSON = re.compile(r"\byou(?:'ll|'re|r)?\b")
-_MID_ADDRESSING = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
-_ADDRESSED_ROLE = re.compile(
+_ADDRESSING: Final = re.compile(_ADDRESSING_RX)
+_SECOND_PERSON: Final = re.compile(r"\byou(?:'ll|'re|r)?\b")
+_MID_ADDRESSING: Final = re.compile(r"[.!?]\s+(?=" + _ADDRESSING_RX + ")")
+_ADDRESSED_ROLE: Final = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?[/*_\"]?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
     r"[\w/&.+#()-]+\s+){0,3}?(?:"
@@ -595,12 +676,12 @@ _NOT_A_ROLE_AFTER = (
     r"advocacy|marketplaces?|communit(?:y|ies)|ecosystems?|incentiv\w*|productivity|portals?)\b"
 )
 # "• Technical Product Manager ($150k): Business-minded ex-engineer with SQL ..."
-_PM_TITLE_LINE = re.compile(
+_PM_TITLE_LINE: Final = re.compile(
     r"[ \t•*>\-–\d.)#]*(?:[\w/&.+#'-]+[ \t]+){0,3}?(?:product (?:manager|owner|lead|director)s?|"
     r"head of product|pms?|director of product|vp,? (?:of )?product|cpo|chief product officer)\b"
     r"[ \t]*(?:$|[:(\-–—,|/])"
 )
-_ROLE_TITLE_LINE = re.compile(
+_ROLE_TITLE_LINE: Final = re.compile(
     r"[ \t•*>\-–\d.)#]*(?:our (?:next|first|new|founding|second|third)[ \t]+)?"
     r"(?!(?:work|working|partner|partnering|collaborate|collaborating|"
     r"with|you|we|our|your|help|manage|managing|interface|coordinate|and|for|to|in|of|the|"
@@ -613,93 +694,106 @@ _ROLE_TITLE_LINE = re.compile(
     + _NOT_A_ROLE_AFTER
     + r")[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
-_ROLE_BEFORE = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
-_NOT_A_PERSON = re.compile(
+_ROLE_BEFORE: Final = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
+_NOT_A_PERSON: Final = re.compile(
     r"\s+to\s|(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?"
     r"(?:ways?|feedback|opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
     r"clients?|users?|solutions?|answers?|growth|help|advice|suggestions)\b"
 )
-_WHOLE_LINE = re.compile(r".*")
-_PERSON_AHEAD = re.compile(
+_WHOLE_LINE: Final = re.compile(r".*")
+_PERSON_AHEAD: Final = re.compile(
     r"[^.;\n]{0,60}?\b(?:engineers?|developers?|devs?|people|members?|someone|candidates?|"
     r"pms?|managers?|designers?|interns?|hires?|talent|teammates?|person|scientists?|analysts?|"
     r"folks|leads?|specialists?|architects?|writers?|marketers?|owners?|researchers?|team|"
     r"swes?|sres?|wizards?|ninjas?|gurus?|hackers?|experts?)\b"
 )
-_CANDIDATE_WITH = re.compile(
+_CANDIDATE_WITH: Final = re.compile(
     r"\b(?:product (?:manager|owner|lead)s?|pms?)\s+(?:who|that|having|with\s+(?!(?:an?\s+)?"
     r"focus\b))"
 )
-_SUBJECT_START = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
-_PARAGRAPH_SUBJECT = re.compile(r"\s*(?:(?:an?|the|our|your)\s+)?")
+_SUBJECT_START: Final = re.compile(r"[\s•*>\-–]*(?:an?\s+)?")
+_PARAGRAPH_SUBJECT: Final = re.compile(r"\s*(?:(?:an?|the|our|your)\s+)?")
 # a line introducing a list of openings, and the shape of its items
-_OPENINGS_INTRO = re.compile(
+_OPENINGS_INTRO: Final = re.compile(
     r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
     r"(?:open (?:roles|positions)|openings|positions|roles|vacancies)\b)"
 )
-_OPENING_LABEL = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
-_OPENING_ITEM = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
+_OPENING_LABEL: Final = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
+_OPENING_ITEM: Final = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
-_CLAUSE_WE = re.compile(
+_CLAUSE_WE: Final = re.compile(
     r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
     r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
     r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
-_WITH_BEFORE_LIST = re.compile(r"\b(?:with|across|alongside)\b")
-_LIST_SEP_BEFORE = re.compile(r"(?:,|&|/|\band)\s*$")
-_LIST_SEP_AFTER = re.compile(r"\s*(?:,|&|/|and\b)")
-_LIST_SPLIT = re.compile(r",|;|&|/|\band\b")
-_DEPARTMENT = re.compile(
+_WITH_BEFORE_LIST: Final = re.compile(r"\b(?:with|across|alongside)\b")
+_LIST_SPLIT: Final = re.compile(r",|;|&|/|\band\b")
+_DEPARTMENT: Final = re.compile(
     r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
     r"design|sales|marketing|operations|support|finance|legal|hr|people|recruiting|"
     r"business development|bizdev|customer success|data science|qa|devops|test automation|"
     r"project management|program management|partnerships|technical writing|"
     r"front[- ]?end|back[- ]?end|full[- ]?stack)"
 )
-_PRODUCT_AFTER = re.compile(
+_PRODUCT_AFTER: Final = re.compile(
     r"[\s-]+(?:platforms?|products?|tools?|software|solutions?|engines?|apps?|suites?|"
     r"services?|offerings?)\b"
 )
 # a role word that describes the company or product rather than an opening
-_NOT_HIRED_BEFORE = re.compile(
+_NOT_HIRED_BEFORE: Final = re.compile(
     r"\b(?:for|with|our|to|help|helps|by|of|from|like)\s+(?:[\w-]+\s+){0,2}$"
 )
 # between a hiring verb and a role: the one hired is someone else ("looking for someone to
 # work with our engineers", "seeking a PM who ...")
-_HIRED_IS_OTHER = re.compile(
+_HIRED_IS_OTHER: Final = re.compile(
     r"\b(?:who|that|to|with|someone|somebody|person|individuals?|folks|you)\b"
 )
-_NOT_HIRED_AFTER = re.compile(_NOT_A_ROLE_AFTER)
-_PRODUCT_ADJ_AFTER = re.compile(
-    r"[\s-](?:powered|driven|enabled|native|infused|assisted|backed|centric)\b"
-)
-_PRODUCT_VERB_BEFORE = re.compile(
+_NOT_HIRED_AFTER: Final = re.compile(_NOT_A_ROLE_AFTER)
+_PRODUCT_ADJ_AFTER: Final = re.compile(r"[\s-](?:" + "|".join(_PRODUCT_ADJECTIVES) + r")\b")
+_PRODUCT_VERB_BEFORE: Final = re.compile(
     r"\b(?:our|its|their|bring|brings|bringing|deliver|delivers|offer|offers|provide|provides|"
     r"sell|sells|the company's)\s+(?:[\w-]+\s+){0,2}$"
 )
-_OWNER_BEFORE = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
+_OWNER_BEFORE: Final = re.compile(r"\b(?:our|its|their)\s+(?:[\w-]+\s+){0,2}$")
 # "Stack: Java, Kafka" mid-line, "Front End: React.js - ..." (another role's stack)
-_LABELLED_FACTS = re.compile(
+_LABELLED_FACTS: Final = re.compile(
     r"[\s•*>\-–#]*(?:(?:our|the|tech|technology|current|backend|frontend|web|main|data)\s+)*"
     r"(?:stack|technologies|tools we use|tech we use|front[ -]?end|back[ -]?end|full[ -]?stack|"
     r"ios|android|devops|qa|infra|infrastructure|sre)\s*:"
 )
-_URL_TOKEN = re.compile(r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b")
-_URL = re.compile(
+_URL_TOKEN: Final = re.compile(
+    r"://|www\.|\w@\w|\w\.(?:com|io|co|org|net|ly|ai|app|dev|html?|php)\b"
+)
+_URL: Final = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
 # (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped)
-_HEADING_LINE = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
-_HEADING_COMPANY = re.compile(
-    r"^(?:who we are|about us|about the company|the company|our company|company|about|"
+_HEADING_LINE: Final = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
+# a heading of a section about the company: it opens with one of these words, or it ends with
+# one of _HEADING_FACTS_END ("Our tech stack")
+_HEADING_COMPANY: Final = re.compile(
+    r"(?:who we are|about us|about the company|the company|our company|company|about|"
     r"our mission|mission|what we do|our story|who are we|our product|the product|"
     r"benefits|perks|what we offer|we offer|compensation|why join us|why us|why work here|"
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
-    r"|\b(?:stack|tech we use|technologies we use|tools we use|we use|built with|"
-    r"technologies|our tech|tech|tech challenges|technical challenges|challenges|technology)$"
 )
-_HEADING_ROLE = re.compile(
+_HEADING_FACTS_END: Final[tuple[str, ...]] = (
+    "stack",
+    "tech we use",
+    "technologies we use",
+    "tools we use",
+    "we use",
+    "built with",
+    "technologies",
+    "our tech",
+    "tech",
+    "tech challenges",
+    "technical challenges",
+    "challenges",
+    "technology",
+)
+_HEADING_ROLE: Final = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
     r"job description|responsibilities|requirements|qualifications|what you'll do|"
     r"what you will do|you will|you'll|you|who you are|about you|where you fit in|"
@@ -708,11 +802,16 @@ _HEADING_ROLE = re.compile(
     r"we are looking for|must have|preferred|in this role|your role|key responsibilities|roles|"
     r"open roles|openings|open positions|positions|jobs)\b"
 )
-_LIST_MARKS = frozenset("•*>-–·")
-_ALL = 0
-_NONE = 1 << 30
-_COMPANY_SECTION, _OTHER_ROLE, _NOT_DEMAND_LINE, _PM_BLOCK, _ROLE_TITLE = 1, 2, 4, 8, 16
-_LINK_CHECKED = 32  # `line_kind` has looked whether the line is mostly a link
+_LIST_MARKS: Final = frozenset("•*>-–·")
+_ALL: Final = 0
+_NONE: Final = 1 << 30
+# line kinds (bits)
+_COMPANY_SECTION: Final = 1
+_OTHER_ROLE: Final = 2
+_NOT_DEMAND_LINE: Final = 4
+_PM_BLOCK: Final = 8
+_ROLE_TITLE: Final = 16
+_LINK_CHECKED: Final = 32  # `line_kind` has looked whether the line is mostly a link
 
 
 class Mention(NamedTuple):
@@ -721,27 +820,30 @@ class Mention(NamedTuple):
     skill: int  # index into the Matcher's lists
 
 
-# sentence ends, one mark at a time (a pattern that opens with a literal is found much faster
-# than one that opens with a class; ";\n" is left to the line end, which ends there too)
-_SENTENCE_MARKS = tuple(
-    (mark, re.compile(rx))
-    for mark, rx in ((".", r"\.(?=\s)"), ("!", r"!(?=\s)"), ("?", r"\?(?=\s)"), (";", r";[^\S\n]"))
-)
-_MATCH_END = re.Match.end
-_FULL_STOP = re.compile(r"[.!?]\s")
+_FULL_STOP: Final = re.compile(r"[.!?]\s")
 
 
 def _sentence_ends(ctx: str) -> list[int]:
     """Offsets just past each sentence end: '.', '!' or '?' before whitespace, a line end,
-    or '; ' (";\\n" ends one sentence, not two), in order."""
+    or '; ' (";\\n" ends one sentence, not two), in order. Each mark is found with str.find
+    (compiled, a native loop over the few marks beats a regex scan of the whole text)."""
     ends = []
     i = ctx.find("\n")
     while i >= 0:
         ends.append(i + 1)
         i = ctx.find("\n", i + 1)
-    for mark, rx in _SENTENCE_MARKS:
-        if mark in ctx:
-            ends += map(_MATCH_END, rx.finditer(ctx))
+    last = len(ctx) - 1  # (a mark in the last place ends nothing: no whitespace follows)
+    for mark in ".!?":  # r"[.!?](?=\s)"
+        i = ctx.find(mark)
+        while 0 <= i < last:
+            if ctx[i + 1].isspace():
+                ends.append(i + 1)
+            i = ctx.find(mark, i + 1)
+    i = ctx.find(";")
+    while 0 <= i < last:  # r";[^\S\n]"
+        if ctx[i + 1] != "\n" and ctx[i + 1].isspace():
+            ends.append(i + 2)
+        i = ctx.find(";", i + 1)
     ends.sort()
     return ends
 
@@ -765,6 +867,30 @@ def _is_list_item(line: str) -> bool:
         i = 1 + (len(s) > 1 and s[1].isdigit())
         return len(s) > i + 1 and s[i] in ".)" and s[i + 1] in " \t"
     return False
+
+
+# bisect_left / bisect_right as in `bisect`, on the rules' sorted lists of offsets: compiled,
+# a native loop costs a fraction of a call into the bisect module with boxed ints
+def bisect_left(positions: list[int], x: int) -> int:
+    lo, hi = 0, len(positions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if positions[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def bisect_right(positions: list[int], x: int) -> int:
+    lo, hi = 0, len(positions)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if x < positions[mid]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def _any_in(positions: list[int], a: int, b: int) -> bool:
@@ -881,7 +1007,10 @@ class _Post:
         # until the body names a PM opening by its title ("Product Manager:")
         pm_only_header = pm_header and not role_header
         pm_titled = False
-        for line in self.ctx.split("\n"):
+        ctx = self.ctx
+        while pos <= len(ctx):  # the lines of ctx.split("\n"), cut only as far as they are read
+            stop = ctx.find("\n", pos)
+            line = ctx[pos : len(ctx) if stop < 0 else stop]
             kind = 0
             stripped = line.strip()
             n = len(stripped)
@@ -898,7 +1027,7 @@ class _Post:
                     and bool(_DEPARTMENT.fullmatch(label))
                     and not label.startswith("product")
                 )
-                if _HEADING_COMPANY.search(label) or (
+                if _is_company_heading(label) or (
                     company is not None and label in (company, f"about {company}")
                 ):
                     if head.group(2) == ":" and line[head.end() :].strip():
@@ -1055,8 +1184,8 @@ class _Post:
                 else:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
                     if stripped[-1] == ":":  # not "We're hiring a Product Manager to:"
-                        openings = bool(_OPENINGS_INTRO.search(stripped)) and not self.cue(
-                            STRONG | PM, pos, pos + len(line)
+                        openings = not self.cue(STRONG | PM, pos, pos + len(line)) and bool(
+                            _OPENINGS_INTRO.search(stripped)
                         )
                         pm_item = False
             else:
@@ -1191,7 +1320,7 @@ class _Post:
             return False  # "Requirements:", "We are hiring for:", "Five opportunities:"
         return bool(
             _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
-            or _HEADING_COMPANY.search(label[:40])
+            or _is_company_heading(label[:40])
         )  # fmt: skip
 
     def pm_before(self, pos: int) -> bool:
@@ -1246,7 +1375,7 @@ class _Post:
         ):
             return False  # (the common case: the token is the hit, or its first word)
         lo = max(0, start - 100)  # tokens longer than 100 characters are looked at in part
-        a = max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start), lo - 1) + 1
+        a = max(max(ctx.rfind(" ", lo, start), ctx.rfind("\n", lo, start)), lo - 1) + 1
         # (every link pattern has a '.', ':' or '@'; the token ends by the next space)
         b = ctx.find(" ", start, start + 100)
         b = start + 100 if b < 0 else b
@@ -1287,13 +1416,13 @@ class _Post:
         if line_kind & (_OTHER_ROLE | _NOT_DEMAND_LINE) or (
             self.cue(NOT_DEMAND, start, end)
             or (self.cues.get(PM) and self._hires_other_roles(start, end))
-            or (_ROLE_SUBJECT.match(ctx, s_at, end) and not self.cue(PM, start, end))
+            or (_opens_with_role_subject(ctx, s_at, end) and not self.cue(PM, start, end))
             or (ctx.find(":", s_at, end) >= 0 and _LABELLED_FACTS.match(ctx, s_at, end))
         ):
             verdict = _NONE
         elif (
             line_kind & _COMPANY_SECTION
-            or _COMPANY_START.match(ctx, s_at, end)
+            or _opens_about_company(ctx, s_at, end)
             or (self.company and ctx.startswith(self.company, s_at))
             or (
                 not self.cue(STRONG, start, end)
@@ -1370,7 +1499,7 @@ def _word_end(text: str, pos: int) -> int:
     return pos
 
 
-_BRACKETED = re.compile(r"\s*\(.*?\)\s*")
+_BRACKETED: Final = re.compile(r"\s*\(.*?\)\s*")
 
 
 def _company_name(header: str) -> str | None:
@@ -1396,12 +1525,19 @@ def find_mentions(
     if scan is None or ctx is None:
         ctx = context_text(text)
         scan = f" {_NON_WORD.sub(' ', ctx)} "
-    hits = []
-    cues: defaultdict[int, list[int]] = defaultdict(list)
-    for last, (length, skill, title, check, kinds) in matcher.automaton.iter(scan):
+    hits: list[tuple[int, int, int, bool]] = []
+    cues: dict[int, list[int]] = {}
+    # (typed: compiled, each hit is unboxed once and the arithmetic is native)
+    hit: tuple[int, tuple[int, int, bool, tuple[str, bool] | None, tuple[int, ...]]]
+    for hit in matcher.automaton.iter(scan):
+        last, (length, skill, title, check, kinds) = hit
         start = last - length + 1
         for kind in kinds:
-            cues[kind].append(start)
+            positions = cues.get(kind)
+            if positions is None:
+                cues[kind] = [start]
+            else:
+                positions.append(start)
         if skill < 0:
             continue
         end = last - 1
@@ -1417,9 +1553,11 @@ def find_mentions(
         hits.sort()
     for positions in cues.values():
         positions.sort()
-    out = []
+    # (Mentions are made with tuple.__new__: compiled, calling the class runs the
+    # NamedTuple's __new__ as Python, which cost more than the rest of the loop)
+    out: list[Mention] = []
     max_end = -1
-    post = None
+    post: _Post | None = None
     categories = matcher.categories
     for start, neg_end, skill, title in hits:
         end = -neg_end
@@ -1427,7 +1565,7 @@ def find_mentions(
             continue  # overlaps an earlier (or longer) hit: leftmost-longest wins
         max_end = end
         if title or not demands_only:
-            out.append(Mention(start, end, skill))
+            out.append(tuple.__new__(Mention, (start, end, skill)))
             continue
         if post is None:
             post = _Post(text, ctx, cues)
@@ -1436,17 +1574,19 @@ def find_mentions(
             if start < s_end and start < verdict:
                 continue  # in the sentence of the hit before, ahead of where its demands begin
         if _is_demand(post, start, end, categories[skill]):
-            out.append(Mention(start, end, skill))
+            out.append(tuple.__new__(Mention, (start, end, skill)))
     return out
 
 
-_KINDS = tuple(CUE_PATTERNS)
-_KIND_SET = frozenset(_KINDS)
-_KIND_PARTS = [tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))]
-_NON_SPACE = re.compile(r"\S*")
+_KINDS: Final = tuple(CUE_PATTERNS)
+_KIND_SET: Final = frozenset(_KINDS)
+_KIND_PARTS: Final = [
+    tuple(kind for kind in _KINDS if kinds & kind) for kinds in range(1 << len(_KINDS))
+]
+_NON_SPACE: Final = re.compile(r"\S*")
 
 
-_TEAM_CHECKED = frozenset(c for c in HARD_CATEGORIES if c != "agile")
+_TEAM_CHECKED: Final = frozenset(c for c in HARD_CATEGORIES if c != "agile")
 
 
 def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
@@ -1476,9 +1616,24 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         if j < len(neg) and neg[j] < start and " but " not in post.ctx[neg[j] : start]:
             return False  # "no SQL needed", not "you don't code, but you use coding agents"
     ctx = post.ctx
-    if (_STACK_ROLE_AFTER if category == "technical_knowledge" else _ROLE_AFTER).match(ctx, end):
+    # the text after the hit past spaces and hyphens ("-powered", " platform", " & UX teams"):
+    # each anchored check below can only match where it starts with one of its words
+    after = end
+    while after < len(ctx) and (ctx[after] == "-" or ctx[after].isspace()):
+        after += 1
+    next_word = ctx[after : after + 12]
+    mark = next_word[:1]
+    word = _word_at(ctx, after)
+    if category == "technical_knowledge":
+        if _may_be_stack_role(ctx, end, mark, word) and _STACK_ROLE_AFTER.match(ctx, end):
+            return False
+    elif (mark in _ROLE_AFTER_MARKS or word in _ROLE_AFTER_START) and _ROLE_AFTER.match(ctx, end):
         return False
-    if category in _TEAM_CHECKED and _TEAM_AFTER.match(ctx, end):
+    if (
+        category in _TEAM_CHECKED
+        and next_word.startswith(_TEAM_START)
+        and _TEAM_AFTER.match(ctx, end)
+    ):
         return False
     if category == "ux_ui_design" and _DESIGN_ROLE_AFTER.match(ctx, end):
         return False
@@ -1493,9 +1648,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start, end) or post.in_company_name(start, end):
         return False
-    if _LIST_SEP_BEFORE.search(ctx, max(s_start, start - 6), start) or _LIST_SEP_AFTER.match(
-        ctx, end
-    ):
+    if _list_sep_before(ctx, max(s_start, start - 6), start) or _list_sep_after(ctx, end):
         listed = post._departments.get(s_start)
         if listed is None:
             # a list of departments *being hired for*: a hiring word in this sentence or just
@@ -1510,21 +1663,23 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             )
         if listed:
             return False  # "hiring in product management, engineering, technical writing"
-    if _PRODUCT_ADJ_AFTER.match(ctx, end) and _PRODUCT_VERB_BEFORE.search(
-        ctx, max(s_start, start - 30), start
+    if (
+        after == end + 1
+        and next_word.startswith(_PRODUCT_ADJECTIVES)
+        and _PRODUCT_ADJ_AFTER.match(ctx, end)
+        and _PRODUCT_VERB_BEFORE.search(ctx, max(s_start, start - 30), start)
     ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
         return False
-    if _PRODUCT_AFTER.match(ctx, end) and _OWNER_BEFORE.search(
-        ctx, max(s_start, start - 40), start
+    if (
+        after > end
+        and next_word.startswith(_PRODUCT_NOUNS)
+        and _PRODUCT_AFTER.match(ctx, end)
+        and _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     ):
         return False  # "our risk analytics platform": the company's product
     clauses = post._clauses.get(s_start)
     if clauses is None:
-        clauses = post._clauses[s_start] = (
-            [m.end() for m in _CLAUSE_WE.finditer(ctx, s_start, s_end)]
-            if ctx.find("we", s_start, s_end) >= 0 or ctx.find("they", s_start, s_end) >= 0
-            else []  # (no "we" or "they": no such clause)
-        )
+        clauses = post._clauses[s_start] = _clause_ends(ctx, s_start, s_end)
     k = bisect_right(clauses, start) - 1
     if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
@@ -1535,8 +1690,162 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     return True
 
 
+def _is_word_char(c: str) -> bool:
+    """`c` is a regex word character (\\w)."""
+    return c.isalnum() or c == "_"
+
+
+# (the list separators around a hit are looked for on every hit that gets this far: compiled,
+# a few native character tests cost a fraction of a regex call)
+# (the two regexes below are tried on the start of every sentence that has a hit: compiled, a
+# slice and a startswith that rule most sentences out cost a fraction of a regex call)
+def _opens_with_role_subject(ctx: str, at: int, end: int) -> bool:
+    """`_ROLE_SUBJECT` matches ctx[at:end] at `at`, which it can only where, past its leading
+    marks, a label ("Support:") or one of _ROLE_SUBJECT_STARTS comes first."""
+    p = at
+    while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–"):
+        p += 1
+    head = ctx[p : p + 32]  # (a label is at most 31 characters and its colon)
+    if ":" not in head and not head.startswith(_ROLE_SUBJECT_STARTS):
+        return False
+    return bool(_ROLE_SUBJECT.match(ctx, at, end))
+
+
+def _opens_about_company(ctx: str, at: int, end: int) -> bool:
+    """`_COMPANY_START` matches ctx[at:end] at `at`, which it can only where, past its leading
+    marks, the first word is one of _COMPANY_START_WORDS."""
+    p = at
+    # (isdigit takes in every \d; nothing it takes in can open a word)
+    while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–.)" or ctx[p].isdigit()):
+        p += 1
+    q = p
+    while q < end and ctx[q].isalnum():
+        q += 1
+    if ctx[p:q] not in _COMPANY_START_WORDS:
+        return False
+    return bool(_COMPANY_START.match(ctx, at, end))
+
+
+def _may_be_stack_role(ctx: str, end: int, mark: str, word: str) -> bool:
+    """False where `_STACK_ROLE_AFTER` cannot match at `end`, given the mark or word the text
+    after it opens with (past spaces and hyphens). Where a list goes on ("Java, Go and C#
+    developers"), the regex backtracks through every item, so the list is looked at first:
+    its role word starts in the run of characters the items and separators are made of
+    (`_STACK_RUN`), or right after a bracket that ends that run."""
+    if not (mark in ("/", "&", ",") or word in ("and", "or")):
+        return mark in _STACK_ROLE_MARKS or word in _STACK_ROLE_START  # (no list: cheap)
+    first = len(ctx)  # where the first role word after the hit starts (if any)
+    for stem in _STACK_ROLE_STEMS:
+        i = ctx.find(stem, end, first + len(stem) - 1)
+        if i >= 0:
+            first = i
+    if first == len(ctx):
+        return False
+    run_end: int = _STACK_RUN.match(ctx, end, first).end()  # type: ignore[union-attr]
+    if run_end == first:
+        return True  # the run reaches it
+    if ctx[run_end] != "(":
+        return False
+    closing = ctx.find(")", run_end + 1, run_end + 32)
+    if closing < 0:
+        return False
+    i = closing + 1
+    while i < len(ctx) and (ctx[i] == "-" or ctx[i].isspace()):
+        i += 1
+    return ctx.startswith(_STACK_ROLE_STEMS, i)
+
+
+def _word_at(ctx: str, pos: int) -> str:
+    """The run of letters and digits at `pos`."""
+    end = pos
+    while end < len(ctx) and ctx[end].isalnum():
+        end += 1
+    return ctx[pos:end]
+
+
+def _list_sep_before(ctx: str, lo: int, pos: int) -> bool:
+    """r"(?:,|&|/|\\band)\\s*$" searched in ctx[lo:pos]: a separator, then only whitespace."""
+    j = pos
+    while j > lo and ctx[j - 1].isspace():
+        j -= 1
+    if j > lo and ctx[j - 1] in ",&/":
+        return True
+    # ("and" after a non-word character or the start of the text: the \\b may look before lo)
+    return j - 3 >= lo and ctx[j - 3 : j] == "and" and (j == 3 or not _is_word_char(ctx[j - 4]))
+
+
+def _list_sep_after(ctx: str, pos: int) -> bool:
+    """r"\\s*(?:,|&|/|and\\b)" matched at `pos`: whitespace, then a separator."""
+    j = pos
+    while j < len(ctx) and ctx[j].isspace():
+        j += 1
+    if j < len(ctx) and ctx[j] in ",&/":
+        return True
+    return ctx[j : j + 3] == "and" and (j + 3 == len(ctx) or not _is_word_char(ctx[j + 3]))
+
+
+_CLAUSE_JOINTS: Final[tuple[str, ...]] = ("and", "but", "so", "as", "while", "where")
+_CLAUSE_PRONOUNS: Final[tuple[str, ...]] = ("we", "they")
+# the characters a `_CLAUSE_WE` match can have before its "we" or "they"
+_CLAUSE_LEAD: Final = frozenset(",;:" + "".join(_CLAUSE_JOINTS))
+
+
+def _clause_ends(ctx: str, a: int, b: int) -> list[int]:
+    """Ends of the `_CLAUSE_WE` matches in ctx[a:b] ("..., and we focus on").
+
+    Each match has its "we" or "they" after whitespace after one of [,;:] or a conjunction,
+    and nothing but those before it: the search starts at the run of such characters before
+    the first pronoun that is placed so (the same matches as from `a`), and there is none
+    without one. (Compiled, searching every sentence from its start cost more than any
+    other rule.)"""
+    first = b
+    for pronoun in _CLAUSE_PRONOUNS:
+        i = ctx.find(pronoun, a + 1, b)
+        while 0 <= i < first:
+            if _after_joint(ctx, a, i):
+                first = i
+                break
+            i = ctx.find(pronoun, i + 1, b)
+    if first == b:
+        return []
+    lead = first
+    while lead > a and (ctx[lead - 1] in _CLAUSE_LEAD or ctx[lead - 1].isspace()):
+        lead -= 1
+    return [m.end() for m in _CLAUSE_WE.finditer(ctx, lead, b)]
+
+
+def _after_joint(ctx: str, a: int, i: int) -> bool:
+    """Whitespace before `i` follows one of [,;:] or a word of `_CLAUSE_JOINTS`, all at or
+    after `a`."""
+    j = i
+    while j > a and ctx[j - 1].isspace():
+        j -= 1
+    if j == i:
+        return False
+    if j > a and ctx[j - 1] in ",;:":
+        return True
+    return any(j - len(joint) >= a and ctx[j - len(joint) : j] == joint for joint in _CLAUSE_JOINTS)
+
+
+def _is_company_heading(label: str) -> bool:
+    """A heading about the company: `_HEADING_COMPANY` at its start or a word of
+    `_HEADING_FACTS_END` at its end (a heading has no line break; compiled, these tests cost a
+    fraction of one regex search for either)."""
+    if _HEADING_COMPANY.match(label):
+        return True
+    for words in _HEADING_FACTS_END:
+        k = len(label) - len(words)
+        if k >= 0 and label.endswith(words) and (k == 0 or not _is_word_char(label[k - 1])):
+            return True
+    return False
+
+
 def _is_department_list(sentence: str) -> bool:
     """The sentence is (mostly) a list of departments or disciplines being hired for."""
+    # (three items need two separators: most sentences are ruled out before the split)
+    separators = sentence.count(",") + sentence.count(";") + sentence.count("&")
+    if separators + sentence.count("/") + sentence.count("and") < 2:
+        return False
     items = [x.strip(" .:;!-–•*\t\n") for x in _LIST_SPLIT.split(sentence)]
     items = [x for x in items if x]
     departments = sum(1 for x in items if _DEPARTMENT.fullmatch(x))
@@ -1669,7 +1978,7 @@ def validate_taxonomy(skills: pl.DataFrame, aliases: pl.DataFrame) -> None:
         raise TaxonomyError("; ".join(problems))
 
 
-_PATTERN_CHARS = re.compile(r"[{}\[\]|]")
+_PATTERN_CHARS: Final = re.compile(r"[{}\[\]|]")
 
 
 def esco_aliases(esco: pl.DataFrame, taxonomy: Taxonomy, min_length: int = 4) -> pl.DataFrame:

@@ -1,0 +1,204 @@
+"""The extractor's native stand-ins for regexes (written for the compiled module's speed) give
+the regexes' answers, on random texts made of the characters and words those rules look at
+(in whichever form `transforms.skills` runs here, compiled or Python)."""
+
+import random
+import re
+
+import transforms.skills as skills
+
+PIECES = [
+    *" \t\n\xa0.,;:!?&/-_+#'()",
+    *"abdehilnorstuwy",
+    "and ",
+    "but ",
+    "so ",
+    "as ",
+    "while ",
+    "where ",
+    "we ",
+    "we're ",
+    "they ",
+    "or ",
+    "stack",
+    "tech",
+    "built with",
+    "is ",
+    "uses ",
+    "brand ",
+]
+
+
+# the pieces of the clauses `_CLAUSE_WE` finds (", and we build"), and of near misses
+CLAUSE_PIECES = [
+    *", ;:\t\nx",
+    "  ",
+    " and ",
+    " but ",
+    " so ",
+    " as ",
+    " while ",
+    " where ",
+    "and",
+    "we",
+    "we're",
+    "we've",
+    "we are",
+    "they",
+    "they're",
+    "were",
+    " would ",
+    " value ",
+    " build ",
+]
+
+
+def _texts(seed: int, count: int = 2000, pieces: int = 30, alphabet=PIECES) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(pieces))) for _ in range(count)
+    ]
+
+
+def test_sentence_ends_are_where_the_sentence_regexes_end():
+    marks = [re.compile(rx) for rx in (r"\.(?=\s)", r"!(?=\s)", r"\?(?=\s)", r";[^\S\n]")]
+    for text in _texts(1):
+        expected = [i + 1 for i, c in enumerate(text) if c == "\n"]
+        for rx in marks:
+            expected += [m.end() for m in rx.finditer(text)]
+        assert skills._sentence_ends(text) == sorted(expected), text
+
+
+def test_list_separator_tests_answer_as_their_regexes():
+    before = re.compile(r"(?:,|&|/|\band)\s*$")
+    after = re.compile(r"\s*(?:,|&|/|and\b)")
+    for text in _texts(2, count=600):
+        for pos in range(len(text) + 1):
+            for lo in {0, max(0, pos - 6), pos}:
+                found = skills._list_sep_before(text, lo, pos)
+                assert found == bool(before.search(text, lo, pos)), (text, lo, pos)
+            assert skills._list_sep_after(text, pos) == bool(after.match(text, pos)), (text, pos)
+
+
+def test_clause_ends_are_the_clause_regex_matches_in_the_window():
+    for text in _texts(3, count=600, alphabet=CLAUSE_PIECES):
+        for a in range(0, len(text) + 1, 3):
+            for b in {a, (a + len(text)) // 2, len(text)}:
+                expected = [m.end() for m in skills._CLAUSE_WE.finditer(text, a, b)]
+                assert skills._clause_ends(text, a, b) == expected, (text, a, b)
+
+
+def test_company_headings_are_those_the_single_regex_found():
+    # the one search it replaces: a company word at the start, or a stack word at the end
+    heading = re.compile(
+        "^"
+        + skills._HEADING_COMPANY.pattern
+        + r"|\b(?:"
+        + "|".join(map(re.escape, skills._HEADING_FACTS_END))
+        + ")$"
+    )
+    words = ["about", "us", "our", "the", "company", "team", "tech", "stack", "we", "use", "x"]
+    rng = random.Random(4)
+    labels = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 5))) for _ in range(3000)]
+    labels += [label.replace(" ", rng.choice(["", "-", "/", "_", ", "])) for label in labels]
+    for label in labels:
+        assert skills._is_company_heading(label) == bool(heading.search(label)), label
+
+
+def test_company_verbs_grouped_by_letter_are_found_where_the_plain_list_is():
+    plain = re.compile(r"\s(?:" + skills._COMPANY_VERBS + r")\b")
+    for text in _texts(5):
+        assert bool(skills._COMPANY_VERB.search(text)) == bool(plain.search(text)), text
+
+
+def _closing_words(rx: re.Pattern) -> list[str]:
+    """The words of the alternation a regex ends with ("(?:teams?|group)\\b" -> teams, group)."""
+    found = re.search(r"\(\?:([a-z?|]+)\)\\b$", rx.pattern)
+    assert found, rx.pattern
+    return [w.replace("?", "") for w in found.group(1).split("|")]
+
+
+def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
+    # `_is_demand` runs _TEAM_AFTER, _PRODUCT_AFTER and _PRODUCT_ADJ_AFTER only where the text
+    # after the hit, past spaces and hyphens, starts with one of their words
+    checks = (skills._TEAM_AFTER, skills._PRODUCT_AFTER, skills._PRODUCT_ADJ_AFTER)
+    words = [w for rx in checks for w in _closing_words(rx)]
+    pieces = [*" -\t/&,.xs", " & ", " / ", "ux", *words, *(w + "s" for w in words)]
+    matched = 0
+    for text in _texts(6, count=5000, alphabet=pieces, pieces=8):
+        for end in range(len(text) + 1):
+            after = end
+            while after < len(text) and (text[after] == "-" or text[after].isspace()):
+                after += 1
+            next_word = text[after : after + 12]
+            if skills._TEAM_AFTER.match(text, end):
+                assert next_word.startswith(skills._TEAM_START), (text, end)
+                matched += 1
+            if skills._PRODUCT_AFTER.match(text, end):
+                assert after > end and next_word.startswith(skills._PRODUCT_NOUNS), (text, end)
+                matched += 1
+            if skills._PRODUCT_ADJ_AFTER.match(text, end):
+                assert after == end + 1, (text, end)
+                assert next_word.startswith(skills._PRODUCT_ADJECTIVES), (text, end)
+                matched += 1
+    assert matched > 500
+
+
+def test_sentence_start_tests_answer_as_their_regexes():
+    # `_opens_with_role_subject` and `_opens_about_company` try their regexes only where the
+    # sentence, past its leading marks, opens with a word (or label) the regex can start with
+    pieces = [
+        *" \t\n•*>-–.)2:,'",
+        *("support: ", "the ", "our ", "a ", "an ", "this ", "as ", "you ", "you're ", "if "),
+        *("we ", "we're ", "it's ", "i ", "i'm ", "in ", "at ", "here at ", "more ", "broadly "),
+        *("but ", "so ", "they ", "their ", "founded ", "engineers ", "data team ", "engineer"),
+        *("x", "ux ", "weekly ", "item "),
+    ]
+    found = [0, 0]
+    for text in _texts(7, count=3000, alphabet=pieces, pieces=10):
+        for at in range(0, len(text) + 1, 2):
+            for end in {len(text), (at + len(text)) // 2}:
+                subject = bool(skills._ROLE_SUBJECT.match(text, at, end))
+                company = bool(skills._COMPANY_START.match(text, at, end))
+                assert skills._opens_with_role_subject(text, at, end) == subject, (text, at)
+                assert skills._opens_about_company(text, at, end) == company, (text, at)
+                found[0] += subject
+                found[1] += company
+    assert min(found) > 100, found
+
+
+def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
+    # `_is_demand` runs _ROLE_AFTER and _STACK_ROLE_AFTER only where the text after the hit,
+    # past spaces and hyphens, opens with one of their marks or words (and, for a list of
+    # stacks, where a role word starts in the run of list characters or after its bracket)
+    roles = sorted(skills._ROLE_AFTER_START | skills._STACK_ROLE_START)
+    pieces = [*" -\t/&,(.)+#x:", " and ", " or ", "java", "c#", "ux ", "(ruby) ", "(", *roles]
+    matched = 0
+    for text in _texts(8, count=3000, alphabet=pieces, pieces=8):
+        for end in range(len(text) + 1):
+            after = end
+            while after < len(text) and (text[after] == "-" or text[after].isspace()):
+                after += 1
+            mark, word = text[after : after + 1], skills._word_at(text, after)
+            if skills._ROLE_AFTER.match(text, end):
+                assert mark in skills._ROLE_AFTER_MARKS or word in skills._ROLE_AFTER_START
+                matched += 1
+            if skills._STACK_ROLE_AFTER.match(text, end):
+                assert skills._may_be_stack_role(text, end, mark, word), (text, end)
+                matched += 1
+    assert matched > 500
+
+
+def test_department_lists_are_found_as_by_splitting_every_sentence():
+    def split_all(sentence: str) -> bool:  # the test without its separator count
+        items = [x.strip(" .:;!-–•*\t\n") for x in skills._LIST_SPLIT.split(sentence)]
+        items = [x for x in items if x]
+        departments = sum(1 for x in items if skills._DEPARTMENT.fullmatch(x))
+        return departments >= 3 and departments * 2 >= len(items)
+
+    pieces = [*", ;&/.", " and ", "band", "design", "sales", "engineering", "hr", "legal", "x "]
+    found = 0
+    for sentence in _texts(9, count=8000, alphabet=pieces, pieces=9):
+        assert skills._is_department_list(sentence) == split_all(sentence), sentence
+        found += split_all(sentence)
+    assert found > 30
