@@ -546,15 +546,14 @@ _ROLE_AFTER_START: Final = _first_words(_ROLE_NOUNS) | {"or", "and"}
 _STACK_ROLE_MARKS: Final = ("", "/", "&", ",", "(")
 _STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
 # what a _STACK_ROLE_AFTER match is made of before its role (but for one bracket), and the
-# beginnings of its role words
+# beginnings of its role words, read off _STACK_ROLES (dev, engineer, programmer, ...)
 _STACK_RUN: Final = re.compile(r"[\s\w/&,+#.-]*")
-_STACK_ROLE_STEMS: Final[tuple[str, ...]] = (
-    "dev",
-    "engineer",
-    "programmer",
-    "architect",
-    "sdet",
-    "tester",
+_STACK_ROLE_STEMS: Final[tuple[str, ...]] = tuple(
+    sorted(
+        w
+        for w in _first_words(_STACK_ROLES)
+        if not any(w[:i] in _first_words(_STACK_ROLES) for i in range(1, len(w)))
+    )
 )
 # a design discipline named beside another one before their role: "UX and UI designers",
 # "UI/UX and graphic designers", "UI UX and product managers"

@@ -144,6 +144,11 @@ def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     assert matched > 500
 
 
+def _words_of(*patterns: re.Pattern) -> list[str]:
+    """Each word written in the patterns' source, then a space ("we're ", "broadly ")."""
+    return sorted({f"{w} " for rx in patterns for w in re.findall(r"[a-z][a-z']*", rx.pattern)})
+
+
 def test_sentence_start_tests_answer_as_their_regexes():
     # `_opens_with_role_subject` and `_opens_about_company` try their regexes only where the
     # sentence, past its leading marks, opens with a word (or label) the regex can start with
@@ -153,6 +158,9 @@ def test_sentence_start_tests_answer_as_their_regexes():
         *("we ", "we're ", "it's ", "i ", "i'm ", "in ", "at ", "here at ", "more ", "broadly "),
         *("but ", "so ", "they ", "their ", "founded ", "engineers ", "data team ", "engineer"),
         *("x", "ux ", "weekly ", "item "),
+        # and every word of the two regexes, so that a word added to one of them and not to
+        # its stand-in's list (_ROLE_SUBJECT_STARTS, _COMPANY_START_WORDS) fails here
+        *_words_of(skills._ROLE_SUBJECT, skills._COMPANY_START),
     ]
     found = [0, 0]
     for text in _texts(7, count=3000, alphabet=pieces, pieces=10):
