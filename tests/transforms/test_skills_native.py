@@ -7,6 +7,12 @@ import re
 
 import transforms.skills as skills
 
+
+def _words_of(*patterns: re.Pattern) -> list[str]:
+    """Each word written in the patterns' source, then a space ("we're ", "broadly ")."""
+    return sorted({f"{w} " for rx in patterns for w in re.findall(r"[a-z][a-z']*", rx.pattern)})
+
+
 PIECES = [
     *" \t\n\xa0.,;:!?&/-_+#'()",
     *"abdehilnorstuwy",
@@ -50,6 +56,9 @@ CLAUSE_PIECES = [
     " would ",
     " value ",
     " build ",
+    # every word of the regex, so that a joint or pronoun added to it and not to
+    # _CLAUSE_JOINTS / _CLAUSE_PRONOUNS fails the test
+    *(f" {w}" for w in _words_of(skills._CLAUSE_WE)),
 ]
 
 
@@ -142,11 +151,6 @@ def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
                 assert next_word.startswith(skills._PRODUCT_ADJECTIVES), (text, end)
                 matched += 1
     assert matched > 500
-
-
-def _words_of(*patterns: re.Pattern) -> list[str]:
-    """Each word written in the patterns' source, then a space ("we're ", "broadly ")."""
-    return sorted({f"{w} " for rx in patterns for w in re.findall(r"[a-z][a-z']*", rx.pattern)})
 
 
 def test_sentence_start_tests_answer_as_their_regexes():
