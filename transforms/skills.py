@@ -147,12 +147,12 @@ def expand_pattern(pattern: str) -> list[str]:
     ['strong communication', 'strong communication skills', 'excellent communication', ...]
     """
     parts = _parse(pattern, 0, None)[0]
-    out = []
+    out: dict[str, None] = {}  # (in order, each once: a pattern can expand to 10,000 forms)
     for combo in itertools.product(*parts):
         text = " ".join("".join(combo).split())
-        if text and text not in out:
-            out.append(text)
-    return out
+        if text:
+            out[text] = None
+    return list(out)
 
 
 def _parse(s: str, i: int, close: str | None) -> tuple[list[list[str]], int]:
