@@ -870,7 +870,7 @@ def _is_list_item(line: str) -> bool:
 
 # bisect_left / bisect_right as in `bisect`, on the rules' sorted lists of offsets: compiled,
 # a native loop costs a fraction of a call into the bisect module with boxed ints
-def bisect_left(positions: list[int], x: int) -> int:
+def _bisect_left(positions: list[int], x: int) -> int:
     lo, hi = 0, len(positions)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -881,7 +881,7 @@ def bisect_left(positions: list[int], x: int) -> int:
     return lo
 
 
-def bisect_right(positions: list[int], x: int) -> int:
+def _bisect_right(positions: list[int], x: int) -> int:
     lo, hi = 0, len(positions)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -894,7 +894,7 @@ def bisect_right(positions: list[int], x: int) -> int:
 
 def _any_in(positions: list[int], a: int, b: int) -> bool:
     """Some position p with a <= p < b (positions sorted)."""
-    i = bisect_left(positions, a)
+    i = _bisect_left(positions, a)
     return i < len(positions) and positions[i] < b
 
 
@@ -955,14 +955,18 @@ class _Post:
             return False
         for kind in _KIND_PARTS[kinds]:
             positions = self.cues.get(kind)
-            if positions and (i := bisect_left(positions, a)) < len(positions) and positions[i] < b:
+            if (
+                positions
+                and (i := _bisect_left(positions, a)) < len(positions)
+                and positions[i] < b
+            ):
                 return True
         return False
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """(start, end) of the sentence around `pos`."""
         bounds = self.bounds
-        i = bisect_right(bounds, pos)
+        i = _bisect_right(bounds, pos)
         return (bounds[i - 1] if i else 0), (bounds[i] if i < len(bounds) else len(self.ctx))
 
     def lines(self) -> tuple[list[int], list[int]]:
@@ -1049,7 +1053,7 @@ class _Post:
             if (
                 roles
                 and pos > header_end  # the header lists every role: it owns nothing
-                and (i := bisect_left(roles, pos)) < len(roles)
+                and (i := _bisect_left(roles, pos)) < len(roles)
                 and roles[i] < pos + min(len(line), 160)
             ):
                 title = _ROLE_TITLE_LINE.match(line)
@@ -1130,7 +1134,7 @@ class _Post:
                 at = pos + len(line) - len(line.lstrip())
                 end = self.sentence(at)[1]
                 aside = self.cue(NOT_DEMAND, pos, end)  # "(Also hiring X)"
-                opens = hires[bisect_left(hires, pos)] - at <= 20  # it opens the line
+                opens = hires[_bisect_left(hires, pos)] - at <= 20  # it opens the line
                 if not aside or opens:  # ("We're also hiring engineers. Ideally with SQL")
                     hired = self._hired(pos, end)
                     if hired == PM and not aside:
@@ -1289,10 +1293,10 @@ class _Post:
                 pms = self.cues.get(PM, [])
                 for kind in (HIRE, GENERIC):
                     for p in self.cues.get(kind, ()):
-                        j = bisect_left(roles, p + 1)
+                        j = _bisect_left(roles, p + 1)
                         if j == len(roles) or roles[j] > p + 80:
                             continue
-                        k = bisect_left(pms, p + 1)
+                        k = _bisect_left(pms, p + 1)
                         s_end = self.sentence(p)[1]
                         if roles[j] < s_end and (k == len(pms) or pms[k] > roles[j]):
                             multi = True
@@ -1329,12 +1333,12 @@ class _Post:
         pms = self.cues.get(PM)
         if not pms:
             return False
-        j = bisect_left(pms, pos) - 1
+        j = _bisect_left(pms, pos) - 1
         if j < 0:
             return False
         self._read_lines_to(pos)
         starts = self._lines[0]
-        if pms[j] < starts[bisect_right(starts, pos) - 1]:
+        if pms[j] < starts[_bisect_right(starts, pos) - 1]:
             return False
         return not (self.cue(ROLE, pms[j] + 1, pos) or _FULL_STOP.search(self.ctx, pms[j], pos))
 
@@ -1342,7 +1346,7 @@ class _Post:
         if self._read_to <= pos:
             self._read_lines_to(pos)
         starts, kinds = self._lines
-        i = bisect_right(starts, pos) - 1
+        i = _bisect_right(starts, pos) - 1
         kind = kinds[i]
         if not kind & (_NOT_DEMAND_LINE | _LINK_CHECKED):
             # a short line that is mostly a link ("- Android Developer: http://..."), looked
@@ -1436,10 +1440,10 @@ class _Post:
             # with SQL", not "seeking ideas") is a demand
             verdict = _NONE
             strong = self.cues.get(STRONG)
-            if strong and (i := bisect_left(strong, start)) < len(strong) and strong[i] < end:
+            if strong and (i := _bisect_left(strong, start)) < len(strong) and strong[i] < end:
                 verdict = strong[i]
             weak = self.cues.get(WEAK, [])
-            i = bisect_left(weak, start)
+            i = _bisect_left(weak, start)
             while i < len(weak) and weak[i] < min(end, verdict):
                 # a hiring verb that hires a person ("seeking to hire a PM", not "seeks to
                 # empower teams" or "seeking feedback")
@@ -1466,7 +1470,7 @@ class _Post:
         hires = self.cues.get(HIRE)
         if not hires:
             return 0
-        i = bisect_left(hires, start)
+        i = _bisect_left(hires, start)
         if i == len(hires) or hires[i] >= end:
             return 0
         after = hires[i] + 2
@@ -1474,7 +1478,9 @@ class _Post:
         first = [
             (p[j], kind)
             for kind in (PM, ROLE, GENERIC)
-            if (p := self.cues.get(kind)) and (j := bisect_left(p, after)) < len(p) and p[j] < limit
+            if (p := self.cues.get(kind))
+            and (j := _bisect_left(p, after)) < len(p)
+            and p[j] < limit
         ]
         if not first:
             return 0
@@ -1611,7 +1617,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     cues = post.cues
     neg = cues.get(NEG)
     if neg:
-        j = bisect_left(neg, max(s_start, start - 40))
+        j = _bisect_left(neg, max(s_start, start - 40))
         if j < len(neg) and neg[j] < start and " but " not in post.ctx[neg[j] : start]:
             return False  # "no SQL needed", not "you don't code, but you use coding agents"
     ctx = post.ctx
@@ -1638,7 +1644,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False
     roles = cues.get(ROLE)
     if roles:
-        j = bisect_left(roles, start - 40)
+        j = _bisect_left(roles, start - 40)
         if (
             j < len(roles)
             and roles[j] < start
@@ -1679,11 +1685,11 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     clauses = post._clauses.get(s_start)
     if clauses is None:
         clauses = post._clauses[s_start] = _clause_ends(ctx, s_start, s_end)
-    k = bisect_right(clauses, start) - 1
+    k = _bisect_right(clauses, start) - 1
     if k >= 0 and not post.cue(STRONG | WEAK, clauses[k], start):
         return False  # "If you're new to us, we're a startup and we focus on A/B tests"
     if neg:
-        j = bisect_left(neg, end)
+        j = _bisect_left(neg, end)
         if j < len(neg) and neg[j] < end + 90:
             return not _NEGATED_AFTER.match(ctx, end, s_end)
     return True
