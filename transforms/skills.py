@@ -1623,12 +1623,10 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     ctx = post.ctx
     # the text after the hit past spaces and hyphens ("-powered", " platform", " & UX teams"):
     # each anchored check below can only match where it starts with one of its words
-    after = end
-    while after < len(ctx) and (ctx[after] == "-" or ctx[after].isspace()):
-        after += 1
+    after = _past_spaces_and_hyphens(ctx, end)
     next_word = ctx[after : after + 12]
     mark = next_word[:1]
-    word = _word_at(ctx, after)
+    word = _word_at(ctx, after, len(ctx))
     if category == "technical_knowledge":
         if _may_be_stack_role(ctx, end, mark, word) and _STACK_ROLE_AFTER.match(ctx, end):
             return False
@@ -1700,8 +1698,6 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_"
 
 
-# (the list separators around a hit are looked for on every hit that gets this far: compiled,
-# a few native character tests cost a fraction of a regex call)
 # (the two regexes below are tried on the start of every sentence that has a hit: compiled, a
 # slice and a startswith that rule most sentences out cost a fraction of a regex call)
 def _opens_with_role_subject(ctx: str, at: int, end: int) -> bool:
@@ -1723,10 +1719,7 @@ def _opens_about_company(ctx: str, at: int, end: int) -> bool:
     # (isdigit takes in every \d; nothing it takes in can open a word)
     while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–.)" or ctx[p].isdigit()):
         p += 1
-    q = p
-    while q < end and ctx[q].isalnum():
-        q += 1
-    if ctx[p:q] not in _COMPANY_START_WORDS:
+    if _word_at(ctx, p, end) not in _COMPANY_START_WORDS:
         return False
     return bool(_COMPANY_START.match(ctx, at, end))
 
@@ -1754,20 +1747,26 @@ def _may_be_stack_role(ctx: str, end: int, mark: str, word: str) -> bool:
     closing = ctx.find(")", run_end + 1, run_end + 32)
     if closing < 0:
         return False
-    i = closing + 1
-    while i < len(ctx) and (ctx[i] == "-" or ctx[i].isspace()):
-        i += 1
-    return ctx.startswith(_STACK_ROLE_STEMS, i)
+    return ctx.startswith(_STACK_ROLE_STEMS, _past_spaces_and_hyphens(ctx, closing + 1))
 
 
-def _word_at(ctx: str, pos: int) -> str:
-    """The run of letters and digits at `pos`."""
-    end = pos
-    while end < len(ctx) and ctx[end].isalnum():
-        end += 1
-    return ctx[pos:end]
+def _past_spaces_and_hyphens(ctx: str, pos: int) -> int:
+    """Where the text at `pos` goes on past spaces and hyphens ("-powered", " platform")."""
+    while pos < len(ctx) and (ctx[pos] == "-" or ctx[pos].isspace()):
+        pos += 1
+    return pos
 
 
+def _word_at(ctx: str, pos: int, end: int) -> str:
+    """The run of letters and digits at `pos`, up to `end` at most."""
+    stop = pos
+    while stop < end and ctx[stop].isalnum():
+        stop += 1
+    return ctx[pos:stop]
+
+
+# (the list separators around a hit are looked for on every hit that gets this far: compiled,
+# a few native character tests cost a fraction of a regex call)
 def _list_sep_before(ctx: str, lo: int, pos: int) -> bool:
     """r"(?:,|&|/|\\band)\\s*$" searched in ctx[lo:pos]: a separator, then only whitespace."""
     j = pos

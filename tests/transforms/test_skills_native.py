@@ -127,13 +127,6 @@ def _closing_words(rx: re.Pattern) -> list[str]:
     return [w.replace("?", "") for w in found.group(1).split("|")]
 
 
-def _past_spaces_and_hyphens(text: str, pos: int) -> int:
-    """Where the text after a hit resumes, as `_is_demand` reads it ("-powered", " platform")."""
-    while pos < len(text) and (text[pos] == "-" or text[pos].isspace()):
-        pos += 1
-    return pos
-
-
 def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     # `_is_demand` runs _TEAM_AFTER, _PRODUCT_AFTER and _PRODUCT_ADJ_AFTER only where the text
     # after the hit, past spaces and hyphens, starts with one of their words
@@ -143,7 +136,7 @@ def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     matched = 0
     for text in _texts(6, count=5000, alphabet=pieces, pieces=8):
         for end in range(len(text) + 1):
-            after = _past_spaces_and_hyphens(text, end)
+            after = skills._past_spaces_and_hyphens(text, end)
             next_word = text[after : after + 12]
             if skills._TEAM_AFTER.match(text, end):
                 assert next_word.startswith(skills._TEAM_START), (text, end)
@@ -193,8 +186,8 @@ def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     matched = 0
     for text in _texts(8, count=3000, alphabet=pieces, pieces=8):
         for end in range(len(text) + 1):
-            after = _past_spaces_and_hyphens(text, end)
-            mark, word = text[after : after + 1], skills._word_at(text, after)
+            after = skills._past_spaces_and_hyphens(text, end)
+            mark, word = text[after : after + 1], skills._word_at(text, after, len(text))
             if skills._ROLE_AFTER.match(text, end):
                 assert mark in skills._ROLE_AFTER_MARKS or word in skills._ROLE_AFTER_START
                 matched += 1
