@@ -404,13 +404,7 @@ def _says_several(low: str) -> bool:
     with (`_SEVERAL_HINTS`): from a little before each of them (a match has at most 5 spaces
     before that word; look-behinds see the text before the start position) to one character
     after it (so that the closing `\\b` sees the real next character)."""
-    found = []
-    for hint in _SEVERAL_HINTS:  # a loop, not generators: this runs for every post
-        at = low.find(hint)
-        while at >= 0:
-            found.append((at, len(hint)))
-            at = low.find(hint, at + 1)
-    found.sort()
+    found = sorted([(at, len(hint)) for hint in _SEVERAL_HINTS for at in _find_all(low, hint)])
     for at, length in found:
         start = at
         for _ in range(6):
@@ -675,6 +669,17 @@ def _may_link(line: str) -> bool:
     return "://" in line or "www." in line or ("/" in line and bool(_LINK_TLD.search(line)))
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    """Where `word` starts in `text`, each place (a list, not a generator: it runs for every
+    post)."""
+    found = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found
+
+
 def _blank_links(line: str) -> str:
     """`_LINK.sub(" ", line)`, with the pattern tried only where a link can start.
 
@@ -682,12 +687,7 @@ def _blank_links(line: str) -> str:
     `_LINK_TLD` (".com/"); `re.sub` would try the pattern at every position, and its second
     alternative reads each word to its end and back looking for the domain.
     """
-    spans = []
-    for word in ("http", "www."):
-        at = line.find(word)
-        while at >= 0:
-            spans.append((at, at + 1))
-            at = line.find(word, at + 1)
+    spans = [(at, at + 1) for word in ("http", "www.") for at in _find_all(line, word)]
     for m in _LINK_TLD.finditer(line):
         dot = run = m.start()
         while run > 0 and (line[run - 1].isalnum() or line[run - 1] in "_.-"):
