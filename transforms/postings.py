@@ -126,12 +126,6 @@ def salary(text: pl.Expr) -> pl.Expr:
     )
 
 
-def salary_columns(text: pl.Expr) -> list[pl.Expr]:
-    """salary_min/max/currency/period of `salary(text)`, as four columns."""
-    found = salary(text)
-    return [found.struct.field(c) for c in SALARY_COLUMNS]
-
-
 def _salary_of_groups(groups: pl.Series) -> pl.Series:
     """`salary` of `_SALARY`'s capture groups (a struct of fields "1".."6").
 

@@ -21,8 +21,8 @@ from transforms.records import parsed_frame
         ("no numbers here", None),
     ],
 )
-def test_salary_columns(text, expected):
-    got = pl.select(tp.salary_columns(pl.lit(text))).row(0)
+def test_salary(text, expected):
+    got = pl.select(tp.salary(pl.lit(text)).struct.unnest()).row(0)
     assert got == (expected or (None, None, None, None))
 
 
