@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from wrong_fields import ATS, accepted, field_name, with_value
 
-from flows.ingest import normalize
+from flows.ingest import normalize_partition, split_versions
 from flows.sources import ashby, files, greenhouse, hn, jsonld, lever, tabular
 from transforms import postings as tp
 from transforms.records import PARSED_SCHEMA, parsed_frame, quarantine_frame
@@ -284,6 +284,12 @@ posting_fields = st.fixed_dictionaries(
     {"body": st.none() | text | huge},
     optional={k: st.none() | text for k in ("title", "company", "location", "url", "country")},
 )
+
+
+def normalize(parsed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """`flows.ingest.normalize` in one process, without Prefect: its task called outside a
+    flow would start Prefect's temporary server for this module alone."""
+    return split_versions(normalize_partition.fn(parsed))
 
 
 @fuzz
