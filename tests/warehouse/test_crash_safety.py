@@ -38,15 +38,18 @@ def postings_file(path: Path, ids: range, edited: range = range(0)) -> Path:
 
 def kill_at(point: str, db_path: Path, inputs: list[Path]) -> str:
     """Run an ingest in a child process and SIGKILL it at the named fault point."""
-    child = writer(db_path, inputs, BATCH_ROWS, PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60")
-    try:
-        for line in child.stderr:
-            if line.startswith(f"FAULT-POINT {point}"):
-                os.kill(child.pid, signal.SIGKILL)
-                break
-        child.wait(timeout=60)
-    finally:
-        child.kill()
+    # (as a context manager the child's pipes are closed and it is waited for)
+    with writer(
+        db_path, inputs, BATCH_ROWS, PMPULSE_FAULT_AT=point, PMPULSE_FAULT_SLEEP="60"
+    ) as child:
+        try:
+            for line in child.stderr:
+                if line.startswith(f"FAULT-POINT {point}"):
+                    os.kill(child.pid, signal.SIGKILL)
+                    break
+            child.wait(timeout=60)
+        finally:
+            child.kill()
     assert child.returncode == -signal.SIGKILL, f"never reached {point}"
     return point
 

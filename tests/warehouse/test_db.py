@@ -91,22 +91,21 @@ def test_identifiers_are_checked_never_formatted_blindly(tmp_path):
 def test_a_second_writer_gets_a_clear_message(tmp_path, monkeypatch):
     path = tmp_path / "w.duckdb"
     db.connect(path).close()
-    holder = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", "import sys,time; from warehouse import db\n"
          "with db.writing(sys.argv[1]):\n print('ready', flush=True); time.sleep(30)",
          str(path)],
         stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        monkeypatch.setenv("PMPULSE_LOCK_TIMEOUT", "0.5")
-        with pytest.raises(db.WarehouseBusy, match=f"another pmpulse run \\(pid {holder.pid}"):
-            db.connect(path)
-        with db.connect(path, read_only=True) as wh:  # readers are never blocked
-            assert "postings" in wh.tables()
-    finally:
-        holder.kill()
-        holder.wait()
+    ) as holder:  # fmt: skip
+        try:
+            assert holder.stdout.readline().strip() == "ready"
+            monkeypatch.setenv("PMPULSE_LOCK_TIMEOUT", "0.5")
+            with pytest.raises(db.WarehouseBusy, match=f"another pmpulse run \\(pid {holder.pid}"):
+                db.connect(path)
+            with db.connect(path, read_only=True) as wh:  # readers are never blocked
+                assert "postings" in wh.tables()
+        finally:
+            holder.kill()
 
 
 def test_read_only_needs_an_existing_warehouse(tmp_path):
