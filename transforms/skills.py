@@ -213,7 +213,20 @@ def scan_text(text: str) -> str:
     boundaries by construction ("sql" never fires inside "nosql"); offset i of the text is
     offset i + 1 here.
     """
-    return f" {_NON_WORD.sub(' ', context_text(text))} "
+    return _scan_of(context_text(text))
+
+
+# `_NON_WORD.sub(" ", ...)` of an ASCII text as one byte translation (ASCII \w is [A-Za-z0-9_])
+_SCAN_BYTES: Final = bytes(
+    b if b < 128 and (chr(b).isalnum() or chr(b) in "+# ") else 32 for b in range(256)
+)
+
+
+def _scan_of(ctx: str) -> str:
+    """`scan_text` of a text whose `context_text` is `ctx`."""
+    if ctx.isascii():  # (most postings: ~10x faster than the regex)
+        return f" {ctx.encode('ascii').translate(_SCAN_BYTES).decode('ascii')} "
+    return f" {_NON_WORD.sub(' ', ctx)} "
 
 
 def _key(form: str) -> str:
@@ -1527,9 +1540,11 @@ def find_mentions(
     """
     if not text:
         return []
-    if scan is None or ctx is None:
+    if ctx is None:
         ctx = context_text(text)
-        scan = f" {_NON_WORD.sub(' ', ctx)} "
+        scan = None
+    if scan is None:
+        scan = _scan_of(ctx)
     hits: list[tuple[int, int, int, bool]] = []
     cues: dict[int, list[int]] = {}
     # (typed: compiled, each hit is unboxed once and the arithmetic is native)
@@ -1863,12 +1878,29 @@ def mention_categories(mentions: Iterable[Mention], matcher: Matcher) -> list[st
 
 # -- polars API --------------------------------------------------------------------------------
 def texts_for_scan(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Column forms of `context_text` and `scan_text` (null where lower-casing changes the
-    length of a text; `find_mentions` then computes them itself)."""
+    """Column forms of `context_text` and `scan_text`, null where `find_mentions` computes
+    them itself: both where lower-casing changes the length of a text, the scan form of
+    ASCII texts too (a byte translation there costs less than the column regex)."""
     ctx = text.str.to_lowercase().str.replace_all("[\u2018\u2019]", "'")
-    scan = pl.concat_str(pl.lit(" "), ctx.str.replace_all(_NON_WORD.pattern, " "), pl.lit(" "))
-    same = ctx.str.len_chars() == text.str.len_chars()
-    return pl.when(same).then(ctx), pl.when(same).then(scan)
+    ctx = pl.when(ctx.str.len_chars() == text.str.len_chars()).then(ctx)
+    return ctx, ctx.map_batches(_scan_non_ascii, return_dtype=pl.String, is_elementwise=True)
+
+
+def _scan_non_ascii(ctx: pl.Series, return_dtype: object = None) -> pl.Series:
+    """`scan_text` of the non-ASCII rows of `ctx` (`context_text`s), null elsewhere.
+    (`return_dtype`: polars' map_batches passes it; see `transforms.titles._classify_batch`)"""
+    rows = (ctx.str.len_bytes() != ctx.str.len_chars()).arg_true()
+    out = pl.Series(ctx.name, [None] * len(ctx), dtype=pl.String)
+    if rows.len() == 0:
+        return out
+    scan = pl.select(
+        pl.concat_str(
+            pl.lit(" "),
+            pl.lit(ctx.gather(rows)).str.replace_all(_NON_WORD.pattern, " "),
+            pl.lit(" "),
+        )
+    ).to_series()
+    return out.scatter(rows, scan)
 
 
 def skill_mentions(

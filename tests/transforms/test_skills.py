@@ -13,10 +13,14 @@ from transforms.skills import (
     Taxonomy,
     TaxonomyError,
     _sentence_ends,
+    context_text,
     expand_pattern,
+    find_mentions,
     posting_categories,
+    scan_text,
     skill_mentions,
     taxonomy_frame,
+    texts_for_scan,
 )
 from warehouse.seeds import EXTRACTOR, load_taxonomy
 
@@ -91,6 +95,39 @@ def test_offsets_point_at_the_exact_characters(toy):
     assert [r["matched_text"] for r in rows] == ["SQL", "dashboards", "roadmap"]
     for r in rows:
         assert text[r["start"] : r["end"]] == r["matched_text"]
+
+
+def test_scan_text_blanks_every_ascii_character_but_letters_digits_plus_and_hash():
+    every = "".join(map(chr, range(128)))
+    kept = {i for i, c in enumerate(every) if c.isalnum() or c in "+# "}
+    scan = scan_text(every)
+    assert scan == f" {''.join(c if i in kept else ' ' for i, c in enumerate(every.lower()))} "
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You know SQL, build dashboards\nand own the roadmap.",  # ASCII
+        "Café team — you know SQL’s joins and A/B tests.",  # not ASCII
+        "İstanbul office: you know SQL.",  # lower-casing makes it longer
+        "",
+        None,
+    ],
+)
+def test_column_forms_agree_with_the_per_text_path(toy, text):
+    """`texts_for_scan` gives `context_text` and `scan_text` or null, and the nulls are what
+    `find_mentions` computes itself: the same mentions either way."""
+    ctx, scan = texts_for_scan(pl.col("t"))
+    ((c, s),) = pl.select(t=pl.lit(text, dtype=pl.String)).select(c=ctx, s=scan).rows()
+    if text is None:
+        assert c is None and s is None
+        return
+    assert c is None if len(text.lower()) != len(text) else c == context_text(text)
+    assert s is None if c is None or c.isascii() else s == scan_text(text)
+    matcher = toy.matcher()
+    assert find_mentions(text, matcher, ctx=c, scan=s) == find_mentions(text, matcher)
+    if "SQL" in text:
+        assert find_mentions(text, matcher)
 
 
 @pytest.mark.parametrize(
