@@ -84,20 +84,23 @@ def _check_grain(grain: str) -> None:
 def wilson_low(k: pl.Expr, n: pl.Expr, z: float = Z95) -> pl.Expr:
     """Lower bound of the Wilson score interval for k successes in n trials (null when n = 0).
 
-    k may be fractional (a weighted count with an effective n).
+    k may be fractional (a weighted count with an effective n). Exactly 0 when k = 0 (the
+    formula's two terms cancel there, and in floating point left ~1e-17, above the share).
     """
     p = k / n
     centre = p + z * z / (2 * n)
     half = z * (p * (1 - p) / n + z * z / (4 * n * n)).sqrt()
-    return pl.when(n > 0).then(((centre - half) / (1 + z * z / n)).clip(0.0, 1.0))
+    low = ((centre - half) / (1 + z * z / n)).clip(0.0, 1.0)
+    return pl.when(n > 0).then(pl.when(k <= 0).then(0.0).otherwise(low))
 
 
 def wilson_high(k: pl.Expr, n: pl.Expr, z: float = Z95) -> pl.Expr:
-    """Upper bound of the Wilson score interval (null when n = 0)."""
+    """Upper bound of the Wilson score interval (null when n = 0; exactly 1 when k = n)."""
     p = k / n
     centre = p + z * z / (2 * n)
     half = z * (p * (1 - p) / n + z * z / (4 * n * n)).sqrt()
-    return pl.when(n > 0).then(((centre + half) / (1 + z * z / n)).clip(0.0, 1.0))
+    high = ((centre + half) / (1 + z * z / n)).clip(0.0, 1.0)
+    return pl.when(n > 0).then(pl.when(k >= n).then(1.0).otherwise(high))
 
 
 def difference_interval(

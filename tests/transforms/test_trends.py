@@ -43,6 +43,15 @@ def test_wilson_interval(k, n, low, high):
     assert got == pytest.approx((low, high), abs=1e-6)
 
 
+@pytest.mark.parametrize("n", [1, 3, 7, 10, 29, 120, 263, 1000, 0.37, 12.5])
+def test_wilson_bounds_are_exact_at_the_ends(n):
+    """No share of 0 gets a lower bound above 0, no share of 1 an upper bound below 1 (the
+    formula's terms cancel there; computed, they left ~1e-17)."""
+    n_ = pl.lit(n, pl.Float64)
+    assert pl.select(tt.wilson_low(pl.lit(0.0), n_)).item() == 0.0
+    assert pl.select(tt.wilson_high(n_, n_)).item() == 1.0
+
+
 def test_wilson_interval_is_null_without_postings():
     assert pl.select(tt.wilson_low(pl.lit(0.0), pl.lit(0.0))).item() is None
 

@@ -129,6 +129,12 @@ def test_wilson_macro_matches_the_transform(built):
         tt.wilson_high(pl.lit(5.0), pl.lit(10.0)).alias("h"),
     ).row(0)
     assert got == pytest.approx(want)
+    with db.connect(path, read_only=True) as wh:
+        edges = wh.query(
+            "SELECT max(wilson_low(0, n)) AS lo, min(wilson_high(n, n)) AS hi "
+            "FROM range(1, 2000) t(n)"
+        ).row(0)
+    assert edges == (0.0, 1.0)
 
 
 def test_marts_without_mentions_are_empty_not_broken(tmp_path):

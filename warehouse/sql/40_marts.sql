@@ -283,9 +283,12 @@ COMMENT ON VIEW skill_demand_monthly IS 'skill_demand for months, every PM posti
 
 -- Wilson 95 % interval for ad-hoc shares: wilson_low(k, n), wilson_high(k, n) (same formula as
 -- transforms/trends.py; z := 2.5758 for 99 %).
+-- (exactly 0 when k = 0 and 1 when k = n: there the terms cancel, in floating point not quite)
 CREATE OR REPLACE MACRO wilson_low(k, n, z := 1.959963984540054) AS
-    CASE WHEN n > 0 THEN greatest(0.0, ((k / n) + z * z / (2 * n)
+    CASE WHEN n > 0 AND k <= 0 THEN 0.0
+         WHEN n > 0 THEN greatest(0.0, ((k / n) + z * z / (2 * n)
         - z * sqrt((k / n) * (1 - k / n) / n + z * z / (4 * n * n))) / (1 + z * z / n)) END;
 CREATE OR REPLACE MACRO wilson_high(k, n, z := 1.959963984540054) AS
-    CASE WHEN n > 0 THEN least(1.0, ((k / n) + z * z / (2 * n)
+    CASE WHEN n > 0 AND k >= n THEN 1.0
+         WHEN n > 0 THEN least(1.0, ((k / n) + z * z / (2 * n)
         + z * sqrt((k / n) * (1 - k / n) / n + z * z / (4 * n * n))) / (1 + z * z / n)) END;
