@@ -56,8 +56,16 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+# Prefect's temporary local server gets 20 s to start by default: on a loaded laptop it
+# sometimes needs more, and the run then died before starting
+SERVER_STARTUP_SECONDS = "120"
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault(
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", SERVER_STARTUP_SECONDS
+    )
     args = parser().parse_args(argv)
     from flows import logs, scale
 
@@ -71,6 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"pmpulse {args.command}: interrupted", file=sys.stderr)
         return 130
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" not in str(exc):
+            raise
+        wait = os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]
+        print(
+            f"pmpulse {args.command}: Prefect's temporary local server did not start within "
+            f"{wait} s ({exc}). Retry, allow it longer with "
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or point PREFECT_API_URL at a "
+            "running Prefect server.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,26 @@
+import json
+import os
+import subprocess
+import sys
+
+
+def test_a_prefect_server_that_does_not_start_gets_a_clear_message(tmp_path):
+    """When the temporary local server's start-up allowance runs out (pmpulse gives it 120 s
+    unless told otherwise), the user is told what happened and what to set, not shown a
+    traceback."""
+    posting = {"source_id": "1", "title": "Product Manager", "company": "Acme",
+               "description": "<p>You know SQL.</p>", "posted_month": "2024-01"}  # fmt: skip
+    (tmp_path / "in.jsonl").write_text(json.dumps(posting) + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "0"  # no time to start
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "ingest", "--input", str(tmp_path / "in.jsonl"),
+         "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "pmpulse ingest: Prefect's temporary local server did not start within 0 s" in (
+        done.stderr
+    )
+    assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in done.stderr
+    assert "Traceback" not in done.stderr
