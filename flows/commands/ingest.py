@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from flows.progress import say
 from flows.settings import db_path
@@ -24,8 +26,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def print_summary(summary: dict) -> None:
-    """The closing summary of a load, in plain lines."""
+def missing_inputs(command: str, paths: list[str]) -> bool:
+    """Names each --input path that does not exist (a typo, most likely) on stderr; whether
+    there was one. Checked before any work: such a run would load nothing from it."""
+    missing = [p for p in paths if not Path(p).exists()]
+    for p in missing:
+        print(f"pmpulse {command}: no such file or folder: {p}", file=sys.stderr)
+    return bool(missing)
+
+
+def print_summary(summary: dict, took: str = "took:") -> None:
+    """The closing summary of a load, in plain lines (`took`: the label of its time)."""
     wh = summary.get("warehouse", {})
     say(
         "\n".join(
@@ -42,7 +53,7 @@ def print_summary(summary: dict) -> None:
                 f"warehouse now:      {wh.get('postings', 0):,} postings, "
                 f"{wh.get('pm_postings', 0):,} PM postings, {wh.get('months', 0)} months "
                 f"({wh.get('first_month')} .. {wh.get('last_month')})",
-                f"took:               {summary.get('seconds')} s",
+                f"{took:<20}{summary.get('seconds')} s",
             ]
         )
     )
@@ -51,6 +62,8 @@ def print_summary(summary: dict) -> None:
 def run(args: argparse.Namespace) -> int:
     from flows.ingest import ingest
 
+    if missing_inputs(NAME, args.input):
+        return 2
     path = db_path(args.db)
     summary = ingest(inputs=[str(p) for p in args.input], db_path=str(path))
     print_summary(summary)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from flows.commands.collect import print_summary as print_collect
+from flows.commands.ingest import missing_inputs
 from flows.commands.ingest import print_summary as print_ingest
 from flows.progress import say
 from flows.settings import db_path
@@ -43,7 +45,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from flows.run import run as run_flow
 
+    if args.input and missing_inputs(NAME, args.input):
+        return 2
     path = db_path(args.db)
+    started = time.perf_counter()
     summary = run_flow(
         db_path=str(path),
         inputs=[str(p) for p in args.input or []],
@@ -51,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         boards_file=args.boards,
     )
     if "ingest" in summary:
-        print_ingest(summary["ingest"])
+        print_ingest(summary["ingest"], took="ingest took:")
     if "collect" in summary:
         print_collect(summary["collect"])
         if summary["collect"].get("offline"):
@@ -68,4 +73,5 @@ def run(args: argparse.Namespace) -> int:
     if summary.get("report"):
         say(f"report:             {summary['report'].get('html')}")
     say(f"warehouse:          {path}")
+    say(f"took:               {time.perf_counter() - started:.2f} s (the whole run)")
     return 0

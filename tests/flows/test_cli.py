@@ -3,6 +3,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from flows import cli
+
 
 def test_a_prefect_server_that_does_not_start_gets_a_clear_message(tmp_path):
     """When the temporary local server's start-up allowance runs out (pmpulse gives it 120 s
@@ -24,3 +28,18 @@ def test_a_prefect_server_that_does_not_start_gets_a_clear_message(tmp_path):
     )
     assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "run"])
+def test_an_input_path_that_does_not_exist_stops_the_command_before_any_work(
+    tmp_path, capsys, command
+):
+    real = tmp_path / "real.jsonl"
+    real.write_text("")
+    code = cli.main([command, "--input", str(real), str(tmp_path / "typo.jsonl"),
+                     "--db", str(tmp_path / "w.duckdb")])  # fmt: skip
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"pmpulse {command}: no such file or folder: {tmp_path / 'typo.jsonl'}\n"
+    )
+    assert not (tmp_path / "w.duckdb").exists()  # nothing loaded, no quarantine row

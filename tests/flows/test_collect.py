@@ -1,6 +1,7 @@
 """`collect` end to end against a real HTTP server on 127.0.0.1 replaying recorded responses."""
 
 import json
+import re
 import socket
 from datetime import UTC, datetime
 from pathlib import Path
@@ -242,12 +243,13 @@ def test_cli_collect_refuses_unknown_sources_and_runs_named_ones(replay, tmp_pat
 
 
 def test_pmpulse_run_without_input_collects_the_default_boards_twice(
-    replay, tmp_path, monkeypatch, prefect_harness
+    replay, tmp_path, monkeypatch, capsys, prefect_harness
 ):
     # The packaged boards file, every API pointed at the replay: the three captured boards
     # answer, the other names get 404 (recorded as failed), HN search finds no thread.
     path = str(tmp_path / "run.duckdb")
     assert cli.main(["run", "--db", path]) == 0
+    assert re.search(r"^took: +[\d.]+ s \(the whole run\)$", capsys.readouterr().err, re.M)
     first = _postings(path)
     assert first.height == 12
     assert cli.main(["run", "--db", path]) == 0
