@@ -83,7 +83,7 @@ class Warehouse:
         rel = self.con.sql(sql, params=params or None)
         if rel is None:
             raise WarehouseError(f"not a query (use execute): {sql[:80]}")
-        return rel.pl()
+        return _to_polars(rel)
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         rows = self._run(sql, params)
@@ -708,12 +708,54 @@ def finish_run(
 
 
 # -- read-only queries ---------------------------------------------------------------------
-def statement_kinds(sql: str) -> list[str]:
-    """The kind of each statement in `sql` as DuckDB's parser sees it ('SELECT', 'INSERT', ...).
+def statements(sql: str) -> list[tuple[str, str]]:
+    """Each statement in `sql` as (kind, text): its kind as DuckDB's parser sees it ('SELECT',
+    'INSERT', 'EXPLAIN', 'MULTI', ...) and its own text, to run or name it alone.
 
     Parses only (runs nothing); a syntax error becomes a WarehouseError with DuckDB's message.
     """
     try:
-        return [s.type.name for s in duckdb.extract_statements(sql)]
+        return [(s.type.name, s.query) for s in duckdb.extract_statements(sql)]
     except duckdb.Error as exc:
         raise WarehouseError(f"cannot parse the query: {exc}") from exc
+
+
+def statement_kinds(sql: str) -> list[str]:
+    """The kind of each statement in `sql` ('SELECT', 'INSERT', ...); see `statements`."""
+    return [kind for kind, _ in statements(sql)]
+
+
+# -- query results as polars ---------------------------------------------------------------
+# Types polars cannot import from Arrow (INTERVAL arrives as month_day_nano, UNION fails) or
+# imports as opaque bytes (BIGNUM). A top-level INTERVAL becomes a polars Duration in
+# microseconds, a month counted as 30 days (as DuckDB's own epoch_us and Python timedelta
+# conversion count it); any other column holding one of these types is converted to DuckDB's
+# text form (VARCHAR).
+_UNIMPORTABLE = ("interval", "union", "bignum")
+
+
+def _holds(dtype: duckdb.sqltypes.DuckDBPyType, ids: tuple[str, ...]) -> bool:
+    if dtype.id in ids:
+        return True
+    if dtype.id not in ("struct", "list", "array", "map"):
+        return False
+    return any(isinstance(child, type(dtype)) and _holds(child, ids) for _, child in dtype.children)
+
+
+def _to_polars(rel: duckdb.DuckDBPyRelation) -> pl.DataFrame:
+    """The relation as a polars frame, with the types polars cannot import converted first."""
+    types = rel.types
+    if not any(_holds(t, _UNIMPORTABLE) for t in types):
+        return rel.pl()
+    exprs, durations = [], []
+    for i, (name, dtype) in enumerate(zip(rel.columns, types, strict=True)):
+        ref, alias = f"#{i + 1}", '"' + name.replace('"', '""') + '"'
+        if dtype.id == "interval":
+            exprs.append(f"epoch_us({ref}) AS {alias}")
+            durations.append(i)
+        elif _holds(dtype, _UNIMPORTABLE):
+            exprs.append(f"CAST({ref} AS VARCHAR) AS {alias}")
+        else:
+            exprs.append(f"{ref} AS {alias}")
+    frame = rel.project(", ".join(exprs)).pl()
+    return frame.with_columns(pl.nth(durations).cast(pl.Duration("us"))) if durations else frame

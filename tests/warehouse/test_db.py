@@ -1,6 +1,6 @@
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -111,3 +111,21 @@ def test_a_second_writer_gets_a_clear_message(tmp_path, monkeypatch):
 def test_read_only_needs_an_existing_warehouse(tmp_path):
     with pytest.raises(db.WarehouseError, match="no warehouse"):
         db.connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_query_converts_types_polars_cannot_import(tmp_path):
+    with db.connect(tmp_path / "w.duckdb") as wh:
+        frame = wh.query(
+            "SELECT TIMESTAMP '2020-01-01 10:00:01.5' - TIMESTAMP '2020-01-01 10:00' AS took, "
+            "INTERVAL 1 MONTH AS m, 7 AS m, [INTERVAL 1 DAY] AS l, union_value(k := 3) AS u"
+        )
+    assert frame.schema == pl.Schema(
+        {
+            "took": pl.Duration("us"),
+            "m": pl.Duration("us"),
+            "m_1": pl.Int32,
+            "l": pl.String,
+            "u": pl.String,
+        }
+    )
+    assert frame.row(0) == (timedelta(seconds=1.5), timedelta(days=30), 7, "[1 day]", "3")
