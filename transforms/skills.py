@@ -2010,6 +2010,16 @@ def validate_taxonomy(skills: pl.DataFrame, aliases: pl.DataFrame) -> None:
         bad = skills.filter(~pl.col(col).is_in(allowed))
         if bad.height:
             problems.append(f"{col} not in {allowed}: {bad['skill_id'].to_list()[:5]}")
+    # a skill's type and its category's side agree (a certification sits on the hard side), so
+    # the trend marts count each posting on the same side by type as by category
+    hard_side = pl.col("category").is_in([*HARD_CATEGORIES, "other_hard"])
+    crossed = skills.filter(
+        pl.col("category").is_in(CATEGORIES)
+        & pl.when(pl.col("type") == "soft").then(hard_side).otherwise(~hard_side)
+    )
+    if crossed.height:
+        rows = crossed.select("skill_id", "type", "category").rows()[:5]
+        problems.append(f"type on the other side of its category (skill, type, category): {rows}")
     if problems:
         raise TaxonomyError("; ".join(problems))
 

@@ -261,7 +261,9 @@ def type_counts(
     """posting_id, posted_month, n_hard, n_soft: distinct hard / soft skills each posting demands.
 
     postings: posting_id, posted_month; mentions: posting_id, skill_id, type. Postings with
-    no mention get zeros.
+    no mention get zeros. Certifications (a degree, PMP, CSM) count as hard: the taxonomy
+    files each under a hard category (`validate_taxonomy` checks it), so a posting that
+    demands a hard category counts as demanding a hard skill here too.
     """
     per = (
         _lazy(mentions)
@@ -269,7 +271,7 @@ def type_counts(
         .unique()
         .group_by("posting_id")
         .agg(
-            n_hard=(pl.col("type") == "hard").sum().cast(pl.Int64),
+            n_hard=pl.col("type").is_in(["hard", "certification"]).sum().cast(pl.Int64),
             n_soft=(pl.col("type") == "soft").sum().cast(pl.Int64),
         )
     )

@@ -546,6 +546,17 @@ def test_bad_category_is_an_error(tmp_path):
         load_taxonomy(tmp_path)
 
 
+def test_a_type_on_the_other_side_of_its_category_is_an_error(tmp_path):
+    skills = pl.read_csv(TOY / "skills.csv")
+    sql = skills["skill_id"].index_of("sql")
+    skills.with_columns(
+        type=pl.when(pl.int_range(pl.len()) == sql).then(pl.lit("soft")).otherwise("type")
+    ).write_csv(tmp_path / "skills.csv")
+    (tmp_path / "skill_aliases.csv").write_text((TOY / "skill_aliases.csv").read_text())
+    with pytest.raises(TaxonomyError, match=r"other side of its category.*'sql', 'soft'"):
+        load_taxonomy(tmp_path)
+
+
 def test_version_changes_with_content(tmp_path, toy):
     for name in ("skills.csv", "skill_aliases.csv", "skills_version.txt"):
         (tmp_path / name).write_text((TOY / name).read_text())

@@ -136,6 +136,22 @@ def test_hard_soft_by_period():
     assert row["soft_to_hard_ratio"] < row["soft_to_hard_ratio_ci_high"]
 
 
+def test_a_certification_counts_as_hard():
+    """A posting asking only for a CS degree demands technical_knowledge (a hard category),
+    so it demands a hard skill too."""
+    postings = pl.DataFrame({"posting_id": ["a", "b"], "posted_month": [date(2014, 1, 1)] * 2})
+    mentions = pl.DataFrame(
+        {"posting_id": ["a"], "skill_id": ["cs_degree"], "type": ["certification"]}
+    )
+    row = (
+        tt.hard_soft_by_period(postings, mentions, "month", min_postings=1)
+        .collect()
+        .row(0, named=True)
+    )
+    assert (row["postings_any_hard"], row["postings_any_soft"]) == (1, 0)
+    assert row["mean_hard_per_posting"] == pytest.approx(0.5)
+
+
 # -- mix adjustment ----------------------------------------------------------------------------
 def test_mix_adjustment_removes_a_change_in_who_posts():
     # Seniors ask for the skill 80 % of the time, juniors 20 %, in both months; only the mix
