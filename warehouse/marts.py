@@ -33,6 +33,7 @@ MART_TABLES = (
     "skill_demand",
     "skill_trends",
 )
+DEMAND_TABLES = ("category_demand", "hard_soft_demand", "mix_adjusted_demand", "skill_demand")
 SCOPES = (True, False)  # with_multi_role
 
 
@@ -129,12 +130,17 @@ def _majority_items(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 class Inputs:
-    """The posting-level inputs of every mart, read once."""
+    """The posting-level inputs of every mart, read once, for the months start..end.
+
+    The items of each level are those of the whole warehouse (as in the stored marts), so
+    an item nobody demanded in these months still gets its zero rows.
+    """
 
     def __init__(self, wh: Warehouse, start: date | None = None, end: date | None = None):
         self.postings = pm_postings(wh, start, end)
         ids = self.postings.select("posting_id")
-        self.mentions = pm_mentions(wh).join(ids, on="posting_id")
+        every = pm_mentions(wh)
+        self.mentions = every.join(ids, on="posting_id")
         skills = skill_items(wh)
         m = self.mentions
         self.levels: dict[str, tuple[pl.DataFrame, pl.DataFrame]] = {
@@ -165,14 +171,14 @@ class Inputs:
             ),
             "skill": (
                 m.select("posting_id", item_id=pl.col("skill_id")),
-                skills.join(m.select(item_id=pl.col("skill_id")).unique(), on="item_id"),
+                skills.join(every.select(item_id=pl.col("skill_id")).unique(), on="item_id"),
             ),
             "dk_group": (
                 m.filter(pl.col("dk_group").is_not_null()).select(
                     "posting_id", item_id=pl.col("dk_group")
                 ),
                 _majority_items(
-                    m.filter(pl.col("dk_group").is_not_null()).select(
+                    every.filter(pl.col("dk_group").is_not_null()).select(
                         item_id=pl.col("dk_group"),
                         name=pl.col("dk_group"),
                         type=pl.col("type"),
@@ -181,9 +187,9 @@ class Inputs:
                 ),
             ),
         }
-        hits, items = cluster_hits(wh, self.mentions)
+        hits, items = cluster_hits(wh, every)
         if not items.is_empty():
-            self.levels["cluster"] = (hits, items)
+            self.levels["cluster"] = (hits.join(ids, on="posting_id"), items)
 
     def selected(self, with_multi_role: bool) -> pl.DataFrame:
         return tt.selected_postings(self.postings, with_multi_role).collect()
@@ -212,43 +218,68 @@ def coverage_frame(monthly: pl.DataFrame, min_postings: int) -> pl.DataFrame:
     return pl.concat([f.select(cols) for f in frames]).sort("grain", "period")
 
 
+def table_frames(
+    table: str,
+    inputs: Inputs,
+    posts: pl.DataFrame,
+    grain: str,
+    min_postings: int,
+    reference: pl.DataFrame | pl.LazyFrame | None = None,
+) -> list[pl.DataFrame]:
+    """The rows of one demand mart for `posts` (one scope) at one grain, untagged.
+
+    category_demand, hard_soft_demand, mix_adjusted_demand (with level, item) or
+    skill_demand (with level). reference: the mix of `mix_adjusted_demand` (default: the
+    mix of `posts`; the rebuild uses every posting of the scope).
+    """
+    if table == "category_demand":
+        hits, items = inputs.levels["category"]
+        frame = tt.demand_by_period(posts, hits, items, grain, min_postings)
+        return [frame.drop("item_id", "name").collect()]
+    if table == "hard_soft_demand":
+        return [tt.hard_soft_by_period(posts, inputs.mentions, grain, min_postings).collect()]
+    if table == "mix_adjusted_demand":
+        if reference is None:
+            reference = tt.mix_reference(posts)
+        out = []
+        for level in ("type", "category"):
+            hits, items = inputs.levels[level]
+            out.append(
+                tt.mix_adjusted_demand(posts, hits, items, grain, min_postings, reference)
+                .with_columns(level=pl.lit(level), item=pl.col("item_id"))
+                .drop("item_id", "name", "category")
+                .collect()
+            )
+        return out
+    if table == "skill_demand":
+        out = []
+        for level in ("skill", "dk_group", "cluster"):
+            if level not in inputs.levels:
+                continue
+            hits, items = inputs.levels[level]
+            out.append(
+                tt.demand_by_period(posts, hits, items, grain, min_postings)
+                .with_columns(level=pl.lit(level))
+                .collect()
+            )
+        return out
+    raise ValueError(f"not a demand mart: {table}")
+
+
 def mart_frames(inputs: Inputs, monthly: pl.DataFrame, min_postings: int) -> dict:
     """Every mart table as a frame, ready to insert."""
     out: dict[str, list[pl.DataFrame]] = {t: [] for t in MART_TABLES}
     out["posting_coverage"].append(coverage_frame(monthly, min_postings))
     for scope in SCOPES:
         posts = inputs.selected(scope)
+        reference = tt.mix_reference(posts)
         tag = {"with_multi_role": pl.lit(scope)}
         for grain in tt.GRAINS:
             g = {"grain": pl.lit(grain), **tag}
-            hits, items = inputs.levels["category"]
-            out["category_demand"].append(
-                tt.demand_by_period(posts, hits, items, grain, min_postings)
-                .with_columns(**g)
-                .drop("item_id", "name")
-                .collect()
-            )
-            out["hard_soft_demand"].append(
-                tt.hard_soft_by_period(posts, inputs.mentions, grain, min_postings)
-                .with_columns(**g)
-                .collect()
-            )
-            for level in ("type", "category"):
-                hits, items = inputs.levels[level]
-                out["mix_adjusted_demand"].append(
-                    tt.mix_adjusted_demand(posts, hits, items, grain, min_postings)
-                    .with_columns(level=pl.lit(level), item=pl.col("item_id"), **g)
-                    .drop("item_id", "name", "category")
-                    .collect()
-                )
-            for level in ("skill", "dk_group", "cluster"):
-                if level not in inputs.levels:
-                    continue
-                hits, items = inputs.levels[level]
-                out["skill_demand"].append(
-                    tt.demand_by_period(posts, hits, items, grain, min_postings)
-                    .with_columns(level=pl.lit(level), **g)
-                    .collect()
+            for table in DEMAND_TABLES:
+                out[table].extend(
+                    f.with_columns(**g)
+                    for f in table_frames(table, inputs, posts, grain, min_postings, reference)
                 )
         for level, (hits, items) in inputs.levels.items():
             out["skill_trends"].append(
@@ -280,9 +311,22 @@ def monthly_counts(wh: Warehouse) -> pl.DataFrame:
     )
 
 
-def rebuild(wh: Warehouse, min_postings: int = tt.MIN_POSTINGS) -> dict:
-    """Recompute every mart and replace them in one transaction; return what was written."""
+def stored_min_postings(wh: Warehouse) -> int:
+    """The `min_postings` of the last mart build (the default when never built)."""
+    if "mart_builds" not in wh.tables():
+        return tt.MIN_POSTINGS
+    value = wh.scalar("SELECT min_postings FROM mart_builds ORDER BY built_at DESC LIMIT 1")
+    return tt.MIN_POSTINGS if value is None else int(value)
+
+
+def rebuild(wh: Warehouse, min_postings: int | None = None) -> dict:
+    """Recompute every mart and replace them in one transaction; return what was written.
+
+    min_postings: None keeps the setting of the last build (`stored_min_postings`).
+    """
     t0 = time.perf_counter()
+    if min_postings is None:
+        min_postings = stored_min_postings(wh)
     inputs = Inputs(wh)
     monthly = monthly_counts(wh)
     frames = mart_frames(inputs, monthly, min_postings)
@@ -321,6 +365,126 @@ def rebuild(wh: Warehouse, min_postings: int = tt.MIN_POSTINGS) -> dict:
     }
 
 
+# -- windows ---------------------------------------------------------------------------------
+# The rule for a window of months start..end (either may be open): every figure counts only
+# the postings of the months inside it. A quarter or year the window covers in part is not
+# read from the stored mart (which counts the whole period) but recomputed from its months
+# inside the window, and its label names those months: '2014 (May-Dec)', '2018-Q1 (Feb)'.
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # fmt: skip
+_GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def period_of(month: date, grain: str) -> date:
+    """The first day of the month, quarter or year that `month` falls in."""
+    if grain not in _GRAIN_MONTHS:
+        raise ValueError(f"grain must be one of {tt.GRAINS}: {grain!r}")
+    size = _GRAIN_MONTHS[grain]
+    return date(month.year, (month.month - 1) // size * size + 1, 1)
+
+
+def last_month(period: date, grain: str) -> date:
+    """The first day of the last month of the period starting at `period`."""
+    k = period.year * 12 + period.month - 1 + _GRAIN_MONTHS[grain] - 1
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def check_window(start: date | None, end: date | None) -> None:
+    """Raise ValueError when the window ends before it starts."""
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"the window ends ({end:%Y-%m}) before it starts ({start:%Y-%m})")
+
+
+def cut_periods(grain: str, start: date | None, end: date | None) -> dict[date, tuple[date, date]]:
+    """{period: (first, last)} for each period the window covers only in part: first..last
+    are its months inside the window. Empty for months, and for windows of whole periods."""
+    check_window(start, end)
+    out = {}
+    for bound in (start, end):
+        if bound is None:
+            continue
+        p = period_of(bound, grain)
+        first = max(p, start) if start is not None else p
+        last = min(last_month(p, grain), end) if end is not None else last_month(p, grain)
+        if (first, last) != (p, last_month(p, grain)):
+            out[p] = (first, last)
+    return out
+
+
+def months_in(first: date, last: date) -> str:
+    """'May-Dec', 'Feb': the months first..last of one period, by name."""
+    months = _MONTH_NAMES[first.month - 1]
+    return months if last == first else f"{months}-{_MONTH_NAMES[last.month - 1]}"
+
+
+def partial_label(label: str, first: date, last: date) -> str:
+    """'2014 (May-Dec)', '2018-Q1 (Feb)': a period's label and its months in the window."""
+    return f"{label} ({months_in(first, last)})"
+
+
+def period_name(period: date, grain: str) -> str:
+    """'2014-05', '2014-Q2' or '2014': the label of the period starting at `period`."""
+    if grain == "month":
+        return f"{period:%Y-%m}"
+    if grain == "quarter":
+        return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
+    return str(period.year)
+
+
+def cut_labels(grain: str, start: date | None, end: date | None) -> list[str]:
+    """The labels the readers give the periods the window cuts: ['2014 (May-Dec)', ...]."""
+    return [
+        partial_label(period_name(p, grain), first, last)
+        for p, (first, last) in cut_periods(grain, start, end).items()
+    ]
+
+
+def recomputed(
+    wh: Warehouse,
+    table: str,
+    grain: str,
+    first: date,
+    last: date,
+    with_multi_role: bool | None = None,
+    level: str | None = None,
+    inputs: Inputs | None = None,
+) -> pl.DataFrame:
+    """Rows of mart `table` at `grain` counted over the months first..last only.
+
+    The same computation as the rebuild (same transforms, the build's `min_postings`, and
+    for `mix_adjusted_demand` the build's reference mix), on fewer months: over whole
+    periods it gives the stored rows. inputs: an `Inputs` covering first..last, if read.
+    """
+    min_postings = stored_min_postings(wh)
+    if table == "posting_coverage":
+        monthly = wh.query(
+            "SELECT period AS posted_month, postings, pm_postings, pm_single_role, pm_extracted,"
+            " pm_with_skills FROM posting_coverage WHERE grain = 'month'"
+            " AND period BETWEEN ? AND ?",
+            [first, last],
+        )
+        if monthly.is_empty():
+            return monthly
+        return coverage_frame(monthly, min_postings).filter(pl.col("grain") == grain)
+    inputs = inputs or Inputs(wh, first, last)
+    frames = []
+    for scope in SCOPES if with_multi_role is None else (with_multi_role,):
+        posts = tt.selected_postings(inputs.postings, scope, first, last).collect()
+        if posts.is_empty():
+            continue
+        reference = None
+        if table == "mix_adjusted_demand":  # the build's mix: every PM posting of the scope
+            reference = tt.mix_reference(tt.selected_postings(pm_postings(wh), scope))
+        for f in table_frames(table, inputs, posts, grain, min_postings, reference):
+            frames.append(f.with_columns(grain=pl.lit(grain), with_multi_role=pl.lit(scope)))
+    if not frames:
+        return pl.DataFrame()
+    out = pl.concat(frames, how="diagonal_relaxed")
+    if level is not None:
+        out = out.filter(pl.col("level") == level)
+    return out
+
+
 # -- readers ---------------------------------------------------------------------------------
 def _read(
     wh: Warehouse,
@@ -331,9 +495,19 @@ def _read(
     end: date | None,
     level: str | None = None,
     order: str = "period",
+    inputs: Inputs | None = None,
 ) -> pl.DataFrame:
+    """Rows of a mart for the window start..end (months, inclusive), with `partial`.
+
+    Periods the window cuts are recomputed from their months inside it (see `cut_periods`)
+    and labelled with those months; `partial` is true on their rows. inputs: the
+    `Inputs` of the window, if already read (saves reading the postings again).
+    """
     if table not in MART_TABLES:
         raise ValueError(f"not a mart: {table}")
+    if grain is None and (start is not None or end is not None):
+        raise ValueError("a window needs a grain")
+    cut = cut_periods(grain, start, end) if grain is not None else {}
     conds, args = ["TRUE"], []
     if grain is not None:
         conds.append("grain = ?")
@@ -343,49 +517,75 @@ def _read(
         args.append(with_multi_role)
     if start is not None:
         conds.append("period >= ?")
-        args.append(start)
+        args.append(period_of(start, grain))
     if end is not None:
         conds.append("period <= ?")
         args.append(end)
     if level is not None:
         conds.append("level = ?")
         args.append(level)
-    return wh.query(f"SELECT * FROM {table} WHERE {' AND '.join(conds)} ORDER BY {order}", args)
+    if cut:
+        conds.append(f"period NOT IN ({', '.join('?' for _ in cut)})")
+        args.extend(cut)
+    sql = f"SELECT *, false AS partial FROM {table} WHERE {' AND '.join(conds)} ORDER BY {order}"
+    stored = wh.query(sql, args)
+    parts = [stored]
+    for first, last in cut.values():
+        rows = recomputed(wh, table, grain, first, last, with_multi_role, level, inputs)
+        if rows.is_empty():
+            continue
+        parts.append(
+            rows.with_columns(
+                label=pl.format("{} ({})", pl.col("label"), pl.lit(months_in(first, last))),
+                partial=pl.lit(True),
+            ).select(stored.columns)
+        )
+    if len(parts) == 1:
+        return stored
+    keys = [c.strip() for c in order.split(",")]
+    return pl.concat(parts, how="vertical_relaxed").sort(keys)
 
 
 def coverage(wh, grain="month", start=None, end=None) -> pl.DataFrame:
-    """posting_coverage rows: postings, PM postings and reliability per period."""
+    """posting_coverage rows: postings, PM postings and reliability per period (see `_read`)."""
     return _read(wh, "posting_coverage", grain, None, start, end)
 
 
-def hard_soft(wh, grain="month", with_multi_role=True, start=None, end=None) -> pl.DataFrame:
-    """hard_soft_demand rows for one grain and scope."""
-    return _read(wh, "hard_soft_demand", grain, with_multi_role, start, end)
+def hard_soft(
+    wh, grain="month", with_multi_role=True, start=None, end=None, inputs=None
+) -> pl.DataFrame:
+    """hard_soft_demand rows for one grain and scope (see `_read` for the window)."""
+    return _read(wh, "hard_soft_demand", grain, with_multi_role, start, end, inputs=inputs)
 
 
-def category_demand(wh, grain="month", with_multi_role=True, start=None, end=None) -> pl.DataFrame:
-    """category_demand rows for one grain and scope."""
+def category_demand(
+    wh, grain="month", with_multi_role=True, start=None, end=None, inputs=None
+) -> pl.DataFrame:
+    """category_demand rows for one grain and scope (see `_read` for the window)."""
     return _read(
-        wh, "category_demand", grain, with_multi_role, start, end, order="period, category"
-    )
+        wh, "category_demand", grain, with_multi_role, start, end,
+        order="period, category", inputs=inputs,
+    )  # fmt: skip
 
 
 def mix_adjusted(
-    wh, grain="month", level="type", with_multi_role=True, start=None, end=None
+    wh, grain="month", level="type", with_multi_role=True, start=None, end=None, inputs=None
 ) -> pl.DataFrame:
-    """mix_adjusted_demand rows for one grain, level and scope."""
+    """mix_adjusted_demand rows for one grain, level and scope (see `_read` for the window)."""
     return _read(
-        wh, "mix_adjusted_demand", grain, with_multi_role, start, end, level, order="period, item"
-    )
+        wh, "mix_adjusted_demand", grain, with_multi_role, start, end, level,
+        order="period, item", inputs=inputs,
+    )  # fmt: skip
 
 
 def skill_demand(
-    wh, grain="month", level="skill", with_multi_role=True, start=None, end=None
+    wh, grain="month", level="skill", with_multi_role=True, start=None, end=None, inputs=None
 ) -> pl.DataFrame:
-    """skill_demand rows for one grain, level and scope."""
+    """skill_demand rows for one grain, level and scope (see `_read` for the window)."""
     return _read(
-        wh, "skill_demand", grain, with_multi_role, start, end, level, order="period, item_id"
-    )
+        wh, "skill_demand", grain, with_multi_role, start, end, level,
+        order="period, item_id", inputs=inputs,
+    )  # fmt: skip
 
 
 def stored_trends(wh, level="skill", with_multi_role=True) -> pl.DataFrame:
@@ -402,10 +602,16 @@ def trends(
     start: date | None = None,
     end: date | None = None,
     with_multi_role: bool = True,
-    min_postings: int = tt.MIN_POSTINGS,
+    min_postings: int | None = None,
     inputs: Inputs | None = None,
 ) -> pl.DataFrame:
-    """skill_trends computed now for the months start..end (inclusive): same columns."""
+    """skill_trends computed now for the months start..end (inclusive): same columns.
+
+    min_postings: None takes the setting of the last mart build, as the stored marts do.
+    """
+    check_window(start, end)
+    if min_postings is None:
+        min_postings = stored_min_postings(wh)
     inputs = inputs or Inputs(wh, start, end)
     if level not in inputs.levels:
         return pl.DataFrame(schema=tt.TREND_SCHEMA)
@@ -419,10 +625,16 @@ def seniority_split(
     start: date | None = None,
     end: date | None = None,
     with_multi_role: bool = True,
-    min_postings: int = tt.MIN_POSTINGS,
+    min_postings: int | None = None,
     inputs: Inputs | None = None,
 ) -> pl.DataFrame:
-    """Demand by seniority band (junior, mid, senior, leadership, unstated) for start..end."""
+    """Demand by seniority band (junior, mid, senior, leadership, unstated) for start..end.
+
+    min_postings: None takes the setting of the last mart build.
+    """
+    check_window(start, end)
+    if min_postings is None:
+        min_postings = stored_min_postings(wh)
     inputs = inputs or Inputs(wh, start, end)
     hits, items = inputs.levels[level]
     posts = inputs.selected(with_multi_role).with_columns(
@@ -436,38 +648,51 @@ def share_changes(
     years: list[int],
     item: str = "soft",
     with_multi_role: bool = True,
+    start: date | None = None,
+    end: date | None = None,
+    inputs: Inputs | None = None,
 ) -> pl.DataFrame:
     """The share of PM postings demanding `item` in each of `years`, and its change.
 
-    item: 'hard' or 'soft' (any skill of that type) or a category. Returns year,
+    item: 'hard' or 'soft' (any skill of that type) or a category. Only the months of the
+    window start..end count: a year it cuts is counted over its months inside it and its
+    label says so ('2014 (May-Dec)', see `cut_periods`). Returns year, label, partial,
     postings_total, postings_with, share, ci_low, ci_high (Wilson), change (from the first
-    of `years` present), change_ci_low, change_ci_high (Newcombe interval of the difference).
+    of `years` present, the baseline: 0 there), change_ci_low, change_ci_high (Newcombe
+    interval of the difference; null for the baseline).
     """
     if item in ("hard", "soft"):
-        sql = (
-            f"SELECT year(period) AS year, postings_total, postings_any_{item} AS postings_with "
-            "FROM hard_soft_demand WHERE grain = 'year' AND with_multi_role = ?"
+        rows = hard_soft(wh, "year", with_multi_role, start, end, inputs).rename(
+            {f"postings_any_{item}": "postings_with"}
         )
-        args: list = [with_multi_role]
     else:
-        sql = (
-            "SELECT year(period) AS year, postings_total, postings_with FROM category_demand "
-            "WHERE grain = 'year' AND with_multi_role = ? AND category = ?"
+        rows = category_demand(wh, "year", with_multi_role, start, end, inputs).filter(
+            pl.col("category") == item
         )
-        args = [with_multi_role, item]
-    counts = wh.query(sql + " ORDER BY year", args).filter(pl.col("year").is_in(years))
+    counts = (
+        rows.select(
+            pl.col("period").dt.year().cast(pl.Int64).alias("year"),
+            "label",
+            "partial",
+            "postings_total",
+            "postings_with",
+        )
+        .filter(pl.col("year").is_in(years))
+        .sort("year")
+    )
     if counts.is_empty():
         return counts
     k1, n1 = float(counts["postings_with"][0]), float(counts["postings_total"][0])
     k, n = pl.col("postings_with").cast(pl.Float64), pl.col("postings_total").cast(pl.Float64)
     low, high = tt.difference_interval(pl.lit(k1), pl.lit(n1), k, n)
+    baseline = pl.int_range(pl.len()) == 0
     return counts.with_columns(
         share=k / n,
         ci_low=tt.wilson_low(k, n),
         ci_high=tt.wilson_high(k, n),
         change=k / n - k1 / n1,
-        change_ci_low=low,
-        change_ci_high=high,
+        change_ci_low=pl.when(~baseline).then(low),
+        change_ci_high=pl.when(~baseline).then(high),
     )
 
 
