@@ -7,6 +7,7 @@ injected papermill-style: a cell after the one tagged `parameters` overrides its
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -17,6 +18,48 @@ from warehouse import db, marts
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.py"
 _EXTERNAL = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.I)
+TITLE = "pmpulse report: hard vs soft skill demand in PM job postings"
+
+
+def month(value: str | None, what: str = "month") -> date | None:
+    """'YYYY-MM' as the first day of that month; ValueError naming `what` when it is not one."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"{what} must be a month as YYYY-MM (01-12): {value!r}")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def window(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """The report's window as dates; ValueError when a bound is not a month or end < start."""
+    first, last = month(start, "--start"), month(end, "--end")
+    if first is not None and last is not None and first > last:
+        raise ValueError(f"--end {end} is before --start {start}: the window would be empty")
+    return first, last
+
+
+def report_name(
+    start: str | None, end: str | None, grain: str = "quarter", with_multi_role: bool = True
+) -> str:
+    """The file name (no suffix) of a report: every choice that changes it is in the name."""
+    return (
+        "pmpulse-report"
+        + (f"_{start}" if start else "")
+        + (f"_to_{end}" if end else "")
+        + (f"_by-{grain}" if grain != "quarter" else "")
+        + ("" if with_multi_role else "_pm-only-posts")
+    )
+
+
+def title(parameters: dict) -> str:
+    """The page title: what the report is, and its window and choices."""
+    bits = [
+        f"{parameters.get('start') or 'first month'} to {parameters.get('end') or 'last month'}"
+    ]
+    if parameters.get("with_multi_role") is False:
+        bits.append("PM-only posts")
+    return f"{TITLE} ({', '.join(bits)})"
 
 
 def parameterized(parameters: dict):
@@ -25,6 +68,7 @@ def parameterized(parameters: dict):
     import nbformat
 
     nb = jupytext.read(NOTEBOOK)
+    nb.metadata["title"] = title(parameters)
     lines = [f"{k} = {v!r}" for k, v in parameters.items()]
     cell = nbformat.v4.new_code_cell(
         "# Parameters injected by pmpulse report\n" + "\n".join(lines),
@@ -73,15 +117,24 @@ def report(
 ) -> dict:
     """Rebuild the marts when stale (or when `rebuild` is True), then write the HTML report.
 
-    start/end: 'YYYY-MM' bounds of the window (inclusive). Returns {"html", "marts"}.
+    start/end: 'YYYY-MM' bounds of the window (inclusive; ValueError when not months or
+    reversed). A rebuild keeps the marts' `min_postings` setting. Returns {"html", "marts"}.
     """
-    if rebuild is None:
-        with db.connect(db_path, read_only=True) as wh:
+    window(start, end)
+    if grain not in ("month", "quarter", "year"):
+        raise ValueError(f"grain must be month, quarter or year: {grain!r}")
+    with db.connect(db_path, read_only=True) as wh:
+        if rebuild is None:
             rebuild = marts.is_stale(wh)
-    summary: dict = {"marts": build_marts(db_path=db_path) if rebuild else "up to date"}
+        min_postings = marts.stored_min_postings(wh)
+    summary: dict = {
+        "marts": build_marts(db_path=db_path, min_postings=min_postings)
+        if rebuild
+        else "up to date"
+    }
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    name = "pmpulse-report" + (f"_{start}" if start else "") + (f"_to_{end}" if end else "")
+    name = report_name(start, end, grain, with_multi_role)
     params = {
         "db_path": str(Path(db_path).resolve()),
         "start": start,

@@ -11,7 +11,7 @@ from flows.marts import build_marts
 from flows.report import report
 from flows.settings import Settings
 from flows.skills import extract_skills
-from warehouse import db
+from warehouse import db, marts
 
 
 @flow(name="run")
@@ -35,7 +35,9 @@ def run(
             summary["collect"] = collect(db_path=db_path, sources=sources, boards_file=boards_file)
         summary["extract"] = extract_skills(db_path=db_path)
         summary["clusters"] = build_clusters(db_path=db_path, with_quality=False)
-        summary["marts"] = build_marts(db_path=db_path)
+        with db.connect(db_path, read_only=True) as wh:
+            min_postings = marts.stored_min_postings(wh)  # a user's --min-postings stays
+        summary["marts"] = build_marts(db_path=db_path, min_postings=min_postings)
     # The report's kernel opens the live file read-only: it runs after the swap.
     summary["report"] = report(db_path=db_path, out_dir=str(Settings().reports), rebuild=False)
     return summary

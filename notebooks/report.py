@@ -18,6 +18,10 @@
 # interval (Wilson); months with fewer PM postings than the marts' minimum are marked
 # unreliable and left out of trend tests. Executed headless by `pmpulse report`; the numbers
 # come from the warehouse marts (`warehouse/marts.py`), nothing is recomputed here by hand.
+#
+# The window (`--start/--end`, in months) holds for every section: only the postings of its
+# months count. A quarter or year it covers in part is counted over its months inside the
+# window and labelled with them, e.g. `2014 (May-Dec)`.
 
 # %% tags=["parameters"]
 db_path = "data/pmpulse.duckdb"  # the warehouse
@@ -27,6 +31,7 @@ grain = "quarter"  # period of the time-series charts: month, quarter or year
 with_multi_role = True  # False: only posts that advertise PM roles alone
 
 # %%
+import html
 from datetime import date
 
 import matplotlib.pyplot as plt
@@ -45,7 +50,37 @@ def month(value):
     return date(int(y), int(m), 1)
 
 
+def cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(frame):
+    """The frame as a plain HTML table: every row, no dtype row, no quotes."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell(v))}</td>" for v in row) + "</tr>"
+        for row in frame.iter_rows()
+    )
+    display(HTML(f'<table class="pmpulse"><thead><tr>{head}</tr></thead>'
+                 f"<tbody>{rows}</tbody></table>"))  # fmt: skip
+
+
+def partial_note(frame):
+    """A line naming the periods of `frame` counted over part of their months."""
+    if "partial" in frame.columns and frame["partial"].any():
+        labels = frame.filter(pl.col("partial"))["label"].unique(maintain_order=True)
+        display(Markdown("_Counted over their months inside the window only: "
+                         f"{', '.join(labels)}._"))  # fmt: skip
+
+
 start_d, end_d = month(start), month(end)
+marts.check_window(start_d, end_d)
 plt.rcParams.update({"figure.dpi": 100, "axes.grid": True, "grid.alpha": 0.3})
 wh = db.connect(db_path, read_only=True)
 build = wh.query("SELECT * FROM mart_builds ORDER BY built_at DESC LIMIT 1")
@@ -53,15 +88,33 @@ if build.is_empty():
     raise SystemExit("the marts were never built: run `pmpulse marts` first")
 b = build.row(0, named=True)
 scope = "all PM postings" if with_multi_role else "PM-only posts (multi-role posts left out)"
+min_postings = b["min_postings"]
+inputs = marts.Inputs(wh, start_d, end_d)
+posted = inputs.postings["posted_month"]
+data_months = (
+    f"{posted.min():%Y-%m} to {posted.max():%Y-%m}, {posted.len():,} PM postings"
+    if posted.len()
+    else "no PM postings"
+)
+cut_labels = [
+    label for g in dict.fromkeys((grain, "year")) for label in marts.cut_labels(g, start_d, end_d)
+]
 display(
     Markdown(
         f"**Warehouse** `{db_path}` · marts built {b['built_at']:%Y-%m-%d %H:%M} UTC from "
-        f"{b['pm_postings']:,} PM postings (taxonomy {b['taxonomy_version']}) · "
-        f"window {start or 'first month'} to {end or 'last month'} · {scope} · "
-        f"minimum {b['min_postings']} PM postings per reliable month."
+        f"{b['pm_postings']:,} PM postings (taxonomy {b['taxonomy_version']}) · {scope} · "
+        f"minimum {min_postings} PM postings per reliable period.\n\n"
+        f"**Window** {start or 'first month'} to {end or 'last month'} (data: {data_months}). "
+        "Every section counts only the postings of these months"
+        + (
+            "; periods the window cuts are counted over their months inside it: "
+            + ", ".join(cut_labels)
+            + "."
+            if cut_labels
+            else "."
+        )
     )
 )
-inputs = marts.Inputs(wh, start_d, end_d)
 
 
 GAP_DAYS = {"month": 45, "quarter": 140, "year": 550}[grain]
@@ -90,15 +143,18 @@ def shade(ax, frame, x, y, lo, hi, label, color, **kw):
 
 # %%
 cov = marts.coverage(wh, "month", start_d, end_d)
-fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 5.5), sharex=True)
-colors = np.where(cov["reliable"].to_numpy(), "tab:blue", "lightgrey")
-ax1.bar(cov["period"], cov["pm_extracted"], width=25, color=colors)
-ax1.set_ylabel("PM postings")
-ax1.set_title("Data coverage per month")
-ax2.bar(cov["period"], cov["postings"], width=25, color="tab:gray")
-ax2.set_ylabel("all postings")
-fig.tight_layout()
-plt.show()
+if cov.is_empty():
+    display(Markdown("_No postings in the window._"))
+else:
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 5.5), sharex=True)
+    colors = np.where(cov["reliable"].to_numpy(), "tab:blue", "lightgrey")
+    ax1.bar(cov["period"], cov["pm_extracted"], width=25, color=colors)
+    ax1.set_ylabel("PM postings")
+    ax1.set_title("Data coverage per month")
+    ax2.bar(cov["period"], cov["postings"], width=25, color="tab:gray")
+    ax2.set_ylabel("all postings")
+    fig.tight_layout()
+    plt.show()
 
 # %% [markdown]
 # ## Hard vs soft: share of PM postings demanding any hard / any soft skill
@@ -107,49 +163,58 @@ plt.show()
 # as a change in what is asked.
 
 # %%
-hs = marts.hard_soft(wh, grain, with_multi_role, start_d, end_d).filter(pl.col("reliable"))
-mix = marts.mix_adjusted(wh, grain, "type", with_multi_role, start_d, end_d).filter(
+hs = marts.hard_soft(wh, grain, with_multi_role, start_d, end_d, inputs).filter(
     pl.col("reliable")
 )
-fig, ax = plt.subplots(figsize=(11, 4.5))
-shade(ax, hs, "period", "share_any_hard", "share_any_hard_ci_low", "share_any_hard_ci_high",
-      "any hard skill", "tab:blue")  # fmt: skip
-shade(ax, hs, "period", "share_any_soft", "share_any_soft_ci_low", "share_any_soft_ci_high",
-      "any soft skill", "tab:orange")  # fmt: skip
-for item, color in (("hard", "tab:blue"), ("soft", "tab:orange")):
-    m = mix.filter(pl.col("item") == item)
-    shade(ax, m, "period", "share_adjusted", None, None, f"{item}, mix-adjusted", color, ls="--")
-ax.set_ylim(0, 1)
-ax.set_ylabel("share of PM postings")
-ax.set_title(f"Hard vs soft skill demand per {grain} (95 % intervals)")
-ax.legend(loc="lower right")
-fig.tight_layout()
-plt.show()
+mix = marts.mix_adjusted(wh, grain, "type", with_multi_role, start_d, end_d, inputs).filter(
+    pl.col("reliable")
+)
+if hs.is_empty():
+    display(Markdown(f"_No {grain} in the window has {min_postings} PM postings or more._"))
+else:
+    fig, ax = plt.subplots(figsize=(11, 4.5))
+    shade(ax, hs, "period", "share_any_hard", "share_any_hard_ci_low",
+          "share_any_hard_ci_high", "any hard skill", "tab:blue")  # fmt: skip
+    shade(ax, hs, "period", "share_any_soft", "share_any_soft_ci_low",
+          "share_any_soft_ci_high", "any soft skill", "tab:orange")  # fmt: skip
+    for item, color in (("hard", "tab:blue"), ("soft", "tab:orange")):
+        m = mix.filter(pl.col("item") == item)
+        shade(ax, m, "period", "share_adjusted", None, None, f"{item}, mix-adjusted", color,
+              ls="--")  # fmt: skip
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of PM postings")
+    ax.set_title(f"Hard vs soft skill demand per {grain} (95 % intervals)")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    plt.show()
+    partial_note(hs)
 
 # %% [markdown]
 # ### How did the share demanding soft skills change? (2014, 2018, 2026)
-# Change from the first year shown, with Newcombe's 95 % interval of the difference.
+# Change from the first year shown (the baseline), with Newcombe's 95 % interval of the
+# difference. Only the window's months count: a year it cuts is labelled with its months.
 
 # %%
 years = [y for y in (2014, 2018, 2026) if (start_d is None or y >= start_d.year)
          and (end_d is None or y <= end_d.year)]  # fmt: skip
-answer = marts.share_changes(wh, years, "soft", with_multi_role)
+answer = marts.share_changes(wh, years, "soft", with_multi_role, start_d, end_d, inputs)
 if answer.is_empty():
     display(Markdown("_No PM postings in those years within the window._"))
 else:
-    display(
+    pct = [pl.col(c).mul(100).round(1) for c in ("change", "change_ci_low", "change_ci_high")]
+    table(
         answer.select(
-            "year",
-            "postings_total",
-            "postings_with",
+            pl.col("label").alias("year"),
+            pl.col("postings_total").alias("PM postings"),
+            pl.col("postings_with").alias("demanding soft skills"),
             pl.format(
                 "{}% [{}, {}]",
                 *(pl.col(c).mul(100).round(1) for c in ("share", "ci_low", "ci_high")),
             ).alias("share soft [95% CI]"),
-            pl.format(
-                "{} pp [{}, {}]",
-                *(pl.col(c).mul(100).round(1) for c in ("change", "change_ci_low", "change_ci_high")),
-            ).alias("change vs first year [95% CI]"),
+            pl.when(pl.col("change_ci_low").is_null())
+            .then(pl.lit("baseline"))
+            .otherwise(pl.format("{} pp [{}, {}]", *pct))
+            .alias("change vs first year [95% CI]"),
         )
     )
 
@@ -158,14 +223,14 @@ else:
 # Share of PM postings demanding each category (cells: percent).
 
 # %%
-cat = marts.category_demand(wh, "year", with_multi_role, start_d, end_d).filter(
+cat = marts.category_demand(wh, "year", with_multi_role, start_d, end_d, inputs).filter(
     pl.col("category").is_in(marts.HARD_CATEGORIES + marts.SOFT_CATEGORIES)
 )
 if cat.is_empty():
     display(Markdown("_No PM postings with extracted skills in the window._"))
 else:
     order = [c for c in marts.CATEGORIES if c in set(cat["category"])]
-    labels = sorted(set(cat["label"]))
+    labels = cat.select("period", "label").unique().sort("period")["label"].to_list()
     grid = np.full((len(order), len(labels)), np.nan)
     for row in cat.iter_rows(named=True):
         grid[order.index(row["category"]), labels.index(row["label"])] = row["share"]
@@ -183,6 +248,7 @@ else:
     ax.set_title("Category demand by year")
     fig.tight_layout()
     plt.show()
+    partial_note(cat)
 
 # %% [markdown]
 # ## Top rising and falling skills
@@ -218,7 +284,7 @@ else:
     ax.set_title("Skills rising and falling the most")
     fig.tight_layout()
     plt.show()
-    display(
+    table(
         top.sort("slope_per_year", descending=True).select(
             "name", "type", "category", "postings_with", "share", "fitted_share_first",
             "fitted_share_last", "slope_per_year", "q_value", "direction",
@@ -255,6 +321,8 @@ else:
 
 # %% [markdown]
 # ## Emerging skills and clusters
+# Emerging skills are found by `pmpulse clusters` over all the data (the last 12 months
+# against the months before), whatever the window; the cluster trends are over the window.
 
 # %%
 tables = set(wh.tables())
@@ -276,7 +344,7 @@ if "emerging_skills" in tables:
         ax.legend()
         fig.tight_layout()
         plt.show()
-        display(em)
+        table(em)
 if "cluster" in inputs.levels:
     ct = marts.trends(wh, "cluster", start_d, end_d, with_multi_role, inputs=inputs).filter(
         pl.col("direction").is_in(["rising", "falling"])
@@ -284,7 +352,7 @@ if "cluster" in inputs.levels:
     if not ct.is_empty():
         shown = True
         display(Markdown("**Skill clusters with a significant trend in the window**"))
-        display(
+        table(
             ct.sort("slope_per_year", descending=True).select(
                 "name", "type", "postings_with", "fitted_share_first", "fitted_share_last",
                 "slope_per_year", "q_value", "direction",

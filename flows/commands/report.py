@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 
 from flows.progress import say
 from flows.settings import Settings, db_path
@@ -16,8 +17,9 @@ HELP = (
 
 
 def _month(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-\d{2}", value):
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM: {value!r}")
+    match = re.fullmatch(r"\d{4}-(\d{2})", value)
+    if not match or not 1 <= int(match[1]) <= 12:
+        raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM (01-12): {value!r}")
     return value
 
 
@@ -46,6 +48,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.start and args.end and args.start > args.end:  # YYYY-MM sorts as the months
+        print(
+            f"pmpulse report: --end {args.end} is before --start {args.start}: the window "
+            "would be empty",
+            file=sys.stderr,
+        )
+        return 2
     from flows.report import report
 
     summary = report(

@@ -8,8 +8,8 @@ from pathlib import Path
 import marts_warehouse as mw
 import pytest
 
-from flows.report import report
-from warehouse import db
+from flows.report import report, report_name
+from warehouse import db, marts
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PNG = re.compile(r"<img[^>]+src=\"data:image/png;base64,")
@@ -79,3 +79,69 @@ def test_report_on_an_empty_warehouse_says_so(tmp_path, prefect_harness):
     out = Path(report(db_path=str(path), out_dir=str(tmp_path / "out"))["html"])
     text = out.read_text(encoding="utf-8")
     assert "No PM postings" in text and "Traceback" not in text
+    assert "Warning" not in text  # matplotlib's, on empty charts
+
+
+def _text(html_text: str) -> str:
+    """The visible text of the report: tags dropped, one space between cells."""
+    body = re.sub(r"<(style|script)\b.*?</\1>", "", html_text, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_report_names_itself_and_shows_plain_tables(html):
+    text = html.read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", text).group(1)
+    assert title.startswith("pmpulse report: hard vs soft skill demand")
+    assert "2014-01" in title
+    assert "shape: (" not in text  # polars' preview (row count, dtype row, hidden rows)
+    assert "<table" in text and "&quot;" not in _text(text)
+    # the baseline year of the change table has no change interval
+    assert re.search(r"<td>2014</td>(<td>[^<]*</td>){3}<td>baseline</td>", text)
+    assert "0.0 pp [" not in text
+
+
+def test_report_window_holds_for_every_section_and_the_min_postings_stays(
+    tmp_path, prefect_harness
+):
+    # a one-month window: the year and quarter sections count that month, not all of 2026;
+    # marts built with --min-postings 12 keep it when the report rebuilds them
+    path = mw.build(tmp_path / "w.duckdb")
+    with db.connect(path) as wh:
+        marts.rebuild(wh, min_postings=12)
+        march = wh.scalar(
+            "SELECT postings_total FROM hard_soft_monthly WHERE month = DATE '2026-03-01'"
+        )
+    summary = report(db_path=str(path), out_dir=str(tmp_path / "out"), start="2026-03",
+                     end="2026-03", grain="year", rebuild=True)  # fmt: skip
+    out = Path(summary["html"])
+    text = out.read_text(encoding="utf-8")
+    assert f"<td>2026 (Mar)</td><td>{march}</td>" in text  # the change table
+    assert "No PM postings with extracted skills in the window" not in text  # the heatmap
+    assert "periods the window cuts are counted over their months inside it: 2026 (Mar)" in (
+        _text(text)
+    )
+    assert "Traceback" not in text
+    assert summary["marts"]["rows"]
+    with db.connect(path, read_only=True) as wh:
+        assert marts.stored_min_postings(wh) == 12
+    assert "minimum 12 PM postings" in text
+    assert out.name == "pmpulse-report_2026-03_to_2026-03_by-year.html"
+
+
+def test_report_rejects_a_reversed_window(tmp_path, prefect_harness):
+    with pytest.raises(ValueError, match="before --start"):
+        report(db_path=str(tmp_path / "none.duckdb"), out_dir=str(tmp_path), start="2018-01",
+               end="2014-01")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        ((None, None, "quarter", True), "pmpulse-report"),
+        (("2014-01", None, "quarter", True), "pmpulse-report_2014-01"),
+        ((None, "2015-12", "year", True), "pmpulse-report_to_2015-12_by-year"),
+        ((None, None, "month", False), "pmpulse-report_by-month_pm-only-posts"),
+    ],
+)
+def test_report_file_names_differ_by_every_choice(args, name):
+    assert report_name(*args) == name
