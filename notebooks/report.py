@@ -32,8 +32,9 @@ with_multi_role = True  # False: only posts that advertise PM roles alone
 
 # %%
 import html
-from datetime import date
+from datetime import date, timedelta
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import polars as pl
@@ -132,7 +133,11 @@ def shade(ax, frame, x, y, lo, hi, label, color, **kw):
     for i, seg in enumerate(segments(frame, x)):
         ax.plot(seg[x], seg[y], marker="o", ms=3, label=label if i == 0 else None, color=color,
                 **kw)  # fmt: skip
-        if lo:
+        if lo and seg.height == 1:  # a lone period: an error bar, a band would not show
+            y0 = seg[y].to_numpy()
+            ax.errorbar(seg[x], y0, yerr=[y0 - seg[lo].to_numpy(), seg[hi].to_numpy() - y0],
+                        fmt="none", color=color, alpha=0.5, capsize=4)  # fmt: skip
+        elif lo:
             ax.fill_between(seg[x], seg[lo], seg[hi], alpha=0.2, color=color)
 
 
@@ -153,6 +158,10 @@ else:
     ax1.set_title("Data coverage per month")
     ax2.bar(cov["period"], cov["postings"], width=25, color="tab:gray")
     ax2.set_ylabel("all postings")
+    ax2.set_xlim(cov["period"].min() - timedelta(days=60), cov["period"].max() + timedelta(days=60))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=12)
+    ax2.xaxis.set_major_locator(locator)
+    ax2.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     fig.tight_layout()
     plt.show()
 
