@@ -11,7 +11,9 @@ row naming the file, the record and the reason, and the rest of the input still 
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import json
 import re
 import zlib
@@ -46,7 +48,9 @@ def find_inputs(paths: list[str | Path]) -> tuple[list[Path], list[dict]]:
         path = Path(raw)
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and p.name.endswith(SUFFIXES)
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.name.lower().endswith(SUFFIXES)  # ("UPPER.CSV" too)
             )
         elif path.is_file():
             found.append(path)
@@ -239,6 +243,8 @@ def _parse_table(records: list, *, ref: str, fetched_at: datetime) -> tuple[list
     rows, bad = [], []
     for i, rec in enumerate(records):
         where = f"{ref}#{i}"
+        if rec is _SET_ASIDE:
+            continue  # a row the CSV reader set aside (already quarantined)
         if _has_bad_bytes(rec):
             payload = json.dumps(rec, ensure_ascii=True, default=str)
             bad.append(_bad("file", where, "invalid UTF-8 bytes in record", payload))
@@ -290,11 +296,49 @@ def _read_jsonl(path: Path, fetched_at: datetime) -> tuple[list, list]:
 def _read_frame_records(path: Path) -> list[dict]:
     import polars as pl
 
-    if path.name.endswith(".parquet"):
+    if path.name.lower().endswith(".parquet"):
         frame = pl.read_parquet(path)
     else:
         frame = pl.read_csv(_read_bytes(path), infer_schema=False, truncate_ragged_lines=False)
     return frame.to_dicts()
+
+
+_SET_ASIDE: dict = {}  # a CSV row quarantined by the reader: `_parse_table` skips it
+
+
+def _read_csv_rows(path: Path) -> tuple[list[dict], list[dict]]:
+    """A CSV file polars would not read whole (a row with invalid UTF-8, more fields than the
+    header, a cut gzip stream), record by record: (records as polars gives them, with their
+    row index in `_parse_table`'s order; the rows set aside, each named and why).
+
+    Records keep polars' reading: every value a string; an empty field, a blank line and the
+    missing end of a short row null. Bytes that are not UTF-8 stay as surrogate escapes, so
+    `_parse_table` quarantines just their record.
+    """
+    ref = str(path)
+    problems = []
+    try:
+        data = _read_bytes(path)
+    except TruncatedInput as cut:
+        data = cut.data
+        problems.append(_bad("input", ref, cut.reason, None))
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    header = next(reader, [])
+    rows = list(reader)  # (a blank line is a row of nulls, as polars reads it)
+    if problems and rows:  # the stream broke off inside its last row: it is incomplete
+        problems.append(_bad("file", f"{ref}#{len(rows) - 1}", "row cut off by the truncated "
+                             "gzip stream", ",".join(rows.pop())[:_PREVIEW]))  # fmt: skip
+    records: list[dict] = []
+    for i, row in enumerate(rows):
+        if len(row) > len(header):
+            reason = f"{len(row)} fields where the header has {len(header)}"
+            problems.append(_bad("file", f"{ref}#{i}", reason, ",".join(row)[:_PREVIEW]))
+            records.append(_SET_ASIDE)  # (keeps the next rows' indexes)
+            continue
+        row += [""] * (len(header) - len(row))
+        records.append({k: v if v != "" else None for k, v in zip(header, row, strict=True)})
+    return records, problems
 
 
 def read_file(path: Path, fetched_at: datetime | None = None) -> FileResult:
@@ -320,13 +364,16 @@ def _read_file(path: Path, fetched_at: datetime | None) -> FileResult:
         rows, bad = _read_jsonl(path, fetched_at)
         return FileResult(ref, "table-jsonl", rows, bad)
     if name.endswith((".csv", ".csv.gz", ".parquet")):
+        problems: list[dict] = []
         try:
             records = _read_frame_records(path)
         except Exception as exc:  # polars raises many kinds on a bad table
-            reason = f"cannot read table: {type(exc).__name__}: {str(exc)[:300]}"
-            return FileResult(ref, "table", [], [_bad("input", ref, reason, None)])
+            if name.endswith(".parquet"):
+                reason = f"cannot read table: {type(exc).__name__}: {str(exc)[:300]}"
+                return FileResult(ref, "table", [], [_bad("input", ref, reason, None)])
+            records, problems = _read_csv_rows(path)  # set the bad rows aside, keep the rest
         rows, bad = _parse_table(records, ref=ref, fetched_at=fetched_at)
-        return FileResult(ref, "table", rows, bad)
+        return FileResult(ref, "table", rows, problems + bad)
     doc, problems = _decode_json(path)
     if doc is None:
         return FileResult(ref, "unreadable", [], problems)

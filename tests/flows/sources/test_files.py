@@ -97,6 +97,59 @@ def test_csv_and_parquet_tables(tmp_path):
         assert str(result.rows[1]["posted_month"]) == "2024-06-01"
 
 
+CSV_HEAD = b"source_id,description,posted_month\n"
+
+
+def test_a_bad_csv_row_is_set_aside_alone(tmp_path):
+    """Invalid UTF-8 or too many fields in one row quarantine that row, named by its index,
+    and the rows around it load (polars refuses such a file whole)."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        CSV_HEAD + b"u1,caf\xe9 PM,2024-05\n"  # not UTF-8
+        b"u2,Good PM row with SQL,2024-05\n"
+        b"u3,too,many,fields,2024-05\n"
+        b'u4,"quoted, with a comma\nand a line break",2024-06\n'
+    )
+    result = files.read_file(path)
+    assert [r["source_id"] for r in result.rows] == ["u2", "u4"]
+    assert [(q["ref"], q["reason"]) for q in result.quarantined] == [
+        (f"{path}#2", "5 fields where the header has 3"),
+        (f"{path}#0", "invalid UTF-8 bytes in record"),
+    ]
+
+
+def test_the_row_by_row_csv_reader_reads_as_polars_does(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfsource_id,description,posted_month,remote\r\n"
+        b'1,"a ""quoted"" word, a comma\r\nand a line",2024-05,\r\n'
+        b"\r\n"
+        b"2,,2024-06,yes\r\n"
+        b"3,short row\r\n"
+    )
+    assert files._read_csv_rows(path) == (files._read_frame_records(path), [])
+
+
+def test_a_truncated_csv_gz_keeps_its_whole_rows(tmp_path):
+    data = gzip.compress(CSV_HEAD + b"".join(b"r%d,row %d,2024-05\n" % (i, i) for i in range(9)))
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(data[: len(data) - 12])  # the stream breaks off
+    result = files.read_file(path)
+    kept = [r["source_id"] for r in result.rows]
+    assert kept and kept == [f"r{i}" for i in range(len(kept))]
+    reasons = [q["reason"] for q in result.quarantined]
+    assert "gzip stream is truncated or corrupt" in reasons
+    assert "row cut off by the truncated gzip stream" in reasons
+
+
+def test_folders_are_searched_for_upper_case_suffixes_too(tmp_path):
+    (tmp_path / "A.CSV").write_bytes(CSV_HEAD + b"1,x,2024-05\n")
+    (tmp_path / "notes.txt").write_text("not an input")
+    found, _ = files.find_inputs([tmp_path])
+    assert found == [tmp_path / "A.CSV"]
+    assert [r["source_id"] for r in files.read_file(found[0]).rows] == ["1"]
+
+
 def test_unknown_shapes_and_missing_paths_are_named(tmp_path):
     (tmp_path / "x.json").write_text('{"hello": "world"}')
     assert (
