@@ -635,6 +635,16 @@ def trend_tests(
                 "p_value": math.erfc(abs(zb) / math.sqrt(2)) if zb == zb else None,
             }
         rows.append(row)
+    # an item with no reliable period at all (e.g. every month has too few postings) is
+    # insufficient too, not missing (where there are postings at all)
+    seen = set(demand["item_id"].unique().to_list())
+    listed = _lazy(items).select("item_id", "name", "type", "category").collect()
+    if _lazy(postings).select(pl.len()).collect().item() == 0:
+        listed = listed.clear()
+    for item in listed.iter_rows(named=True):
+        if item["item_id"] not in seen:
+            seen.add(item["item_id"])
+            rows.append(item | {"periods_used": 0, "postings": 0, "postings_with": 0})
     out = pl.DataFrame(rows, schema=TREND_SCHEMA) if rows else pl.DataFrame(schema=TREND_SCHEMA)
     q = benjamini_hochberg(out["p_value"].fill_null(float("nan")).to_numpy())
     out = out.with_columns(q_value=pl.Series(q).fill_nan(None))

@@ -256,6 +256,15 @@ def test_overdispersion_widens_the_interval():
     assert got["direction"] == "flat"
 
 
+def test_items_without_a_reliable_month_are_insufficient_not_missing():
+    """No month reaches the minimum (as with single-role posts on the HN archive): every item
+    still gets its row, insufficient, so the absence of a trend is stated."""
+    counts = [(m, 3, 1) for m in months(2014, 24)]
+    got = tt.trend_tests(*series(counts), min_postings=10).row(0, named=True)
+    assert (got["item_id"], got["direction"], got["periods_used"]) == ("x", "insufficient", 0)
+    assert got["postings"] == 0 and got["first_period"] is None and got["p_value"] is None
+
+
 def test_rare_items_are_insufficient():
     counts = [(m, 40, 1 if i < 3 else 0) for i, m in enumerate(months(2014, 24))]
     got = tt.trend_tests(*series(counts)).row(0, named=True)

@@ -174,7 +174,9 @@ def test_figures_computed_now_use_the_builds_min_postings(tmp_path):
         cut = marts.hard_soft(wh, "quarter", True, date(2014, 2, 1), date(2014, 6, 1))
         marts.rebuild(wh)  # no setting given: the stored one stays
         kept = wh.query("SELECT min_postings FROM mart_builds ORDER BY built_at")
-    assert trends.height == stored.height == 0  # no reliable month, nothing to test
+    # no reliable month: nothing is tested, each item says so
+    assert trends["item_id"].to_list() == stored["item_id"].to_list() == ["hard", "soft"]
+    assert set(trends["direction"]) == set(stored["direction"]) == {"insufficient"}
     assert at_ten["direction"].to_list() == ["flat", "rising"]
     assert not split["reliable"].any()  # 42 postings in those months, split in five bands
     assert split_at_ten["reliable"].any()
