@@ -113,7 +113,13 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.input)
     if not path.is_file():
-        print(f"pmpulse extract: no such file: {path}", file=sys.stderr)
+        what = "a folder, not a file" if path.is_dir() else "no such file"
+        print(f"pmpulse extract: {what}: {path}", file=sys.stderr)
+        return 2
+    out_path = Path(args.output)
+    if out_path.exists() and out_path.resolve() == path.resolve():
+        print(f"pmpulse extract: --output is the input file ({path}); writing would destroy it",
+              file=sys.stderr)  # fmt: skip
         return 2
     try:
         taxonomy = load_taxonomy(args.taxonomy, extra_aliases=args.extra_aliases)
@@ -123,10 +129,14 @@ def run(args: argparse.Namespace) -> int:
     rows, problems = read_postings(path)
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
-    out_path = Path(args.output)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out = out_path.open("w", encoding="utf-8")
+    except OSError as exc:
+        print(f"pmpulse extract: cannot write {out_path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     with_cats = 0
-    with out_path.open("w", encoding="utf-8") as out:
+    with out:
         for i in range(0, len(rows), BATCH):
             for record in extract_records(rows[i : i + BATCH], taxonomy):
                 with_cats += bool(record["categories"])

@@ -62,3 +62,26 @@ def test_extract_missing_input(tmp_path, capsys):
                      str(tmp_path / "o.jsonl")])  # fmt: skip
     assert code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_extract_refuses_to_write_over_its_input(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "You know SQL."}\n')
+    before = src.read_bytes()
+    code = cli.main(["extract", "--input", str(src), "--output",
+                     str(tmp_path / "." / "in.jsonl")])  # fmt: skip
+    assert code == 2
+    assert "--output is the input file" in capsys.readouterr().err
+    assert src.read_bytes() == before
+
+
+def test_extract_names_an_output_it_cannot_write(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "You know SQL."}\n')
+    (tmp_path / "f").write_text("a file, so no folder can be made under it")
+    code = cli.main(["extract", "--input", str(src), "--output", str(tmp_path / "f" / "o.jsonl")])
+    assert code == 2
+    assert f"cannot write {tmp_path / 'f' / 'o.jsonl'}" in capsys.readouterr().err
+    code = cli.main(["extract", "--input", str(tmp_path), "--output", str(tmp_path / "o.jsonl")])
+    assert code == 2
+    assert "a folder, not a file" in capsys.readouterr().err
