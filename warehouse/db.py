@@ -239,6 +239,10 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 f"session opened without -readonly?): close it and retry. DuckDB said: {exc}"
             ) from exc
         raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+    except duckdb.Error as exc:  # e.g. a CSV or Parquet path passed as --db
+        raise WarehouseError(
+            f"cannot open warehouse {path}: is it a DuckDB database file? DuckDB said: {exc}"
+        ) from exc
     con.execute("SET TimeZone = 'UTC'").fetchall()
     if not read_only:
         # DuckDB checkpoints after every 16 MB of WAL by default, rewriting the primary-key

@@ -113,6 +113,13 @@ def test_read_only_needs_an_existing_warehouse(tmp_path):
         db.connect(tmp_path / "missing.duckdb", read_only=True)
 
 
+@pytest.mark.parametrize("name", ["postings.csv", "postings.parquet"])
+def test_a_file_that_is_not_a_warehouse_gets_a_clear_error(tmp_path, name):
+    (tmp_path / name).write_text("source_id,description\n1,x\n")
+    with pytest.raises(db.WarehouseError, match="is it a DuckDB database file"):
+        db.connect(tmp_path / name, read_only=True)
+
+
 def test_query_converts_types_polars_cannot_import(tmp_path):
     with db.connect(tmp_path / "w.duckdb") as wh:
         frame = wh.query(
