@@ -32,6 +32,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                      "warehouse); pass it to `pmpulse extract --extra-aliases`")  # fmt: skip
     imp.add_argument("--taxonomy", type=Path, default=None, metavar="DIR",
                      help="taxonomy folder (default: the shipped seeds)")  # fmt: skip
+    # (also after the action, as `taxonomy import esco PATH --db X`; SUPPRESS keeps the
+    # value given before it, or the default, when it is absent here)
+    imp.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
+                     help="warehouse whose folder gets esco_aliases.csv")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

@@ -36,3 +36,25 @@ def test_import_esco_bad_file(tmp_path, capsys):
     assert cli.main(["taxonomy", "import", "esco", str(bad), "--out", str(tmp_path / "o")]) == 2
     assert "not an ESCO skills CSV" in capsys.readouterr().err
     assert cli.main(["taxonomy", "import", "esco", str(tmp_path / "none.csv")]) == 2
+
+
+def test_import_esco_takes_db_after_the_action(tmp_path, capsys):
+    """`taxonomy import esco PATH --db X` (as the README's "every command takes --db" reads)
+    writes beside X, as `taxonomy --db X import esco PATH` does."""
+    mapped = load_taxonomy().skills.drop_nulls("esco_id").row(0, named=True)
+    esco = tmp_path / "esco.csv"
+    pl.DataFrame(
+        {
+            "id": [mapped["esco_id"]],
+            "description": ["a label no alias has yet"],
+            "type": ["altLabels"],
+        }
+    ).write_csv(esco)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    assert cli.main(["taxonomy", "--db", str(a / "w.duckdb"), "import", "esco", str(esco)]) == 0
+    assert cli.main(["taxonomy", "import", "esco", str(esco), "--db", str(b / "w.duckdb")]) == 0
+    for folder in ("a", "b"):
+        aliases = pl.read_csv(tmp_path / folder / "esco_aliases.csv")
+        assert aliases.rows() == [(mapped["skill_id"], "a label no alias has yet", "exact")]
