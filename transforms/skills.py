@@ -529,6 +529,28 @@ _STACK_ROLE_AFTER: Final = re.compile(
 )
 
 
+def _words_in(rx: str) -> frozenset[str]:
+    """Every word spelled in a regex's source, with and without the "s" a "s?" after it makes
+    optional: for a regex made of literal words, every word its matches can have."""
+    words: set[str] = set()
+    for word in re.findall(r"[a-z]+s\?|[a-z]+", rx):
+        words |= {word[:-2], word[:-1]} if word.endswith("?") else {word}
+    return frozenset(words)
+
+
+def _opening_runs(alternation: str) -> frozenset[str]:
+    """The run of letters and digits each alternative of a regex alternation of words that ends
+    in a word boundary opens with ("(?:about us|you'll|jobs)\\b": about, you, jobs): where one
+    of them matches, the text opens with that whole run."""
+    runs = set()
+    for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
+        stop = 0
+        while stop < len(alternative) and alternative[stop].isalnum():
+            stop += 1
+        runs.add(alternative[:stop])
+    return frozenset(runs)
+
+
 def _first_words(alternation: str) -> frozenset[str]:
     """The first words of the alternatives of a regex alternation of words that ends in a word
     boundary ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
@@ -593,6 +615,9 @@ _PRODUCT_ADJECTIVES: Final[tuple[str, ...]] = (
 _NEGATED_AFTER: Final = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
+# where _NEGATED_AFTER matches, its "not" or "n't" ends within this many characters (80, then
+# "aren't")
+_NEGATION_REACH: Final = 86
 _COMPANY_START: Final = re.compile(
     r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:more )?broadly,?\s+)?"
     r"(?:(?:at|here at|in|with|within|by|as|"
@@ -628,20 +653,35 @@ _COMPANY_VERBS = (
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives|"
     r"touches"
 )
+# the words a sentence about the company does not open with, and the nouns that head a
+# requirement instead ("strong SQL and API knowledge is important"; "experience" not after
+# "user" or "customer"). In _THIRD_PERSON each of these alternations and the verbs are grouped
+# by first letter (`_by_first_letter`: the same strings): it tries every alternation at many
+# places, and a lookbehind placed after its word leaves "experience" a branch the engine
+# skips on its first letter (as one before it would not)
+_NOT_THIRD_PERSON = (
+    r"to|if|when|as|for|in|this|these|it|there|what|which|who|how|all|any|some|each|every|our|"
+    r"we|you|your|i|experience|knowledge|familiarity|background|prior|collaboration|"
+    r"proficiency|expertise|understanding|a background|the pm|the role"
+)
+_REQUIREMENT_NOUNS = (
+    r"knowledge|experience(?<!user experience)(?<!user-experience)(?<!customer experience)|"
+    r"skills?|familiarity|fluency|proficiency|expertise"
+)
 _THIRD_PERSON: Final = re.compile(
-    r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
-    r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
-    r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
-    r"the pm|the role)\b)"
+    r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:"
+    + _by_first_letter(_NOT_THIRD_PERSON)
+    + r")\b)"
     # (not "strong SQL and API knowledge is important": a skill noun heads a requirement)
-    r"(?![^,\n]{0,40}?\b(?:knowledge|(?<!user )(?<!user-)(?<!customer )experience|skills?|"
-    r"familiarity|fluency|proficiency|expertise)\s+(?:is|are)\b)"
+    + r"(?![^,\n]{0,40}?\b(?:"
+    + _by_first_letter(_REQUIREMENT_NOUNS)
+    + r")\s+(?:is|are)\b)"
     r"(?:the\s+)?[a-z0-9.&'() -]{1,40}?"
     # "Zoomi, a data analytics company, brings ...": the appositive names an organisation
     r"(?:,\s*(?:an?|the)\s[^,\n]{0,60}\b(?:company|startup|provider|platform|leader|maker|"
     r"firm|business|marketplace|service|agency|lab|network|app|builder|organization|"
     r"nonprofit|library|product)s?\b[^,\n]{0,30},){0,2}"
-    r"\s(?:\([^()\n]{1,80}\)\s+)?(?:" + _COMPANY_VERBS + r")\b"
+    r"\s(?:\([^()\n]{1,80}\)\s+)?(?:" + _by_first_letter(_COMPANY_VERBS) + r")\b"
 )
 # a whitespace then one of those verbs: a sentence without one cannot match _THIRD_PERSON,
 # and this search costs a fifth of the full attempt (most sentences have none)
@@ -694,6 +734,8 @@ _ROLE_TITLE_LINE: Final = re.compile(
     + r")[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
 _ROLE_BEFORE: Final = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
+# the words a role _ROLE_BEFORE finds can end with (and a few more words of the regex)
+_ROLE_WORDS: Final = _words_in(CUE_ROLE_RX)
 _NOT_A_PERSON: Final = re.compile(
     r"\s+to\s|(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?"
     r"(?:ways?|feedback|opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
@@ -717,6 +759,15 @@ _OPENINGS_INTRO: Final = re.compile(
     r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
     r"(?:open (?:roles|positions)|openings|positions|roles|vacancies)\b)"
 )
+# a _OPENINGS_INTRO match has one of these words (keep in step with the regex)
+_OPENINGS_WORDS: Final[tuple[str, ...]] = (
+    "hiring",
+    "recruiting",
+    "openings",
+    "positions",
+    "roles",
+    "vacancies",
+)
 _OPENING_LABEL: Final = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
 _OPENING_ITEM: Final = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
@@ -725,7 +776,8 @@ _CLAUSE_WE: Final = re.compile(
     r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
     r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
-_WITH_BEFORE_LIST: Final = re.compile(r"\b(?:with|across|alongside)\b")
+_WITH_WORDS: Final[tuple[str, ...]] = ("with", "across", "alongside")
+_WITH_BEFORE_LIST: Final = re.compile(r"\b(?:" + "|".join(_WITH_WORDS) + r")\b")
 _LIST_SPLIT: Final = re.compile(r",|;|&|/|\band\b")
 _DEPARTMENT: Final = re.compile(
     r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
@@ -777,6 +829,7 @@ _HEADING_COMPANY: Final = re.compile(
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
 )
+_HEADING_COMPANY_STARTS: Final = _opening_runs(_HEADING_COMPANY.pattern)
 _HEADING_FACTS_END: Final[tuple[str, ...]] = (
     "stack",
     "tech we use",
@@ -801,6 +854,7 @@ _HEADING_ROLE: Final = re.compile(
     r"we are looking for|must have|preferred|in this role|your role|key responsibilities|roles|"
     r"open roles|openings|open positions|positions|jobs)\b"
 )
+_HEADING_ROLE_STARTS: Final = _opening_runs(_HEADING_ROLE.pattern)
 _LIST_MARKS: Final = frozenset("•*>-–·")
 _ALL: Final = 0
 _NONE: Final = 1 << 30
@@ -1037,7 +1091,7 @@ class _Post:
                         kind = _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
                     else:
                         in_company = True
-                elif in_company and _HEADING_ROLE.match(label):
+                elif in_company and _is_role_heading(label):
                     in_company = False
             elif (
                 in_company
@@ -1168,7 +1222,7 @@ class _Post:
                     if (
                         (listed or (n <= 300 and _OPENING_ITEM.match(stripped)))
                         and not self.cue(STRONG, pos, pos + len(line))  # requirements and
-                        and not (n <= 45 and _HEADING_ROLE.match(stripped))  # their headings
+                        and not (n <= 45 and _is_role_heading(stripped))  # their headings
                     ):  # end the list
                         names_role = roles and _any_in(roles, pos, pos + len(line))
                         if pms and _any_in(pms, pos, pos + len(line)):
@@ -1188,7 +1242,7 @@ class _Post:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
                     if stripped[-1] == ":":  # not "We're hiring a Product Manager to:"
                         openings = not self.cue(STRONG | PM, pos, pos + len(line)) and bool(
-                            _OPENINGS_INTRO.search(stripped)
+                            _opens_openings(stripped)
                         )
                         pm_item = False
             else:
@@ -1319,7 +1373,7 @@ class _Post:
         s = line.strip()
         label = s.strip(" -*#:")
         end = pos + len(line)
-        if self.cue(STRONG | WEAK | HIRE | GENERIC, pos, end) or _HEADING_ROLE.match(label):
+        if self.cue(STRONG | WEAK | HIRE | GENERIC, pos, end) or _is_role_heading(label):
             return False  # "Requirements:", "We are hiring for:", "Five opportunities:"
         return bool(
             _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
@@ -1509,7 +1563,10 @@ _BRACKETED: Final = re.compile(r"\s*\(.*?\)\s*")
 
 def _company_name(header: str) -> str | None:
     """First segment of an HN header line ("acme corp (yc w15) | pm | nyc" -> "acme corp")."""
-    name = _BRACKETED.sub(" ", header.split("|", 1)[0]).strip(" -:\t")
+    name = header.split("|", 1)[0]
+    if "(" in name:  # (every bracket _BRACKETED takes out opens with one)
+        name = _BRACKETED.sub(" ", name)
+    name = name.strip(" -:\t")
     return name if 2 <= len(name) <= 40 else None
 
 
@@ -1643,11 +1700,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     roles = cues.get(ROLE)
     if roles:
         j = _bisect_left(roles, start - 40)
-        if (
-            j < len(roles)
-            and roles[j] < start
-            and _ROLE_BEFORE.search(ctx, max(0, start - 40), start)
-        ):
+        if j < len(roles) and roles[j] < start and _role_before(ctx, max(0, start - 40), start):
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start, end) or post.in_company_name(start, end):
         return False
@@ -1661,7 +1714,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             listed = post._departments[s_start] = (
                 post.cue(HIRE | WEAK | GENERIC, prev, s_end)
                 and not post.cue(STRONG, s_start, s_end)
-                and not _WITH_BEFORE_LIST.search(ctx, s_start, start)
+                and not _with_before(ctx, s_start, start)
                 and _is_department_list(ctx[s_start:s_end])
             )
         if listed:
@@ -1689,7 +1742,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     if neg:
         j = _bisect_left(neg, end)
         if j < len(neg) and neg[j] < end + 90:
-            return not _NEGATED_AFTER.match(ctx, end, s_end)
+            return not _negated_after(ctx, end, s_end)
     return True
 
 
@@ -1835,13 +1888,61 @@ def _is_company_heading(label: str) -> bool:
     """A heading about the company: `_HEADING_COMPANY` at its start or a word of
     `_HEADING_FACTS_END` at its end (a heading has no line break; compiled, these tests cost a
     fraction of one regex search for either)."""
-    if _HEADING_COMPANY.match(label):
+    if _word_at(label, 0, len(label)) in _HEADING_COMPANY_STARTS and _HEADING_COMPANY.match(label):
         return True
     for words in _HEADING_FACTS_END:
         k = len(label) - len(words)
         if k >= 0 and label.endswith(words) and (k == 0 or not _is_word_char(label[k - 1])):
             return True
     return False
+
+
+def _is_role_heading(label: str) -> bool:
+    """`_HEADING_ROLE` matches at the start of `label` (which opens with one of its runs)."""
+    if _word_at(label, 0, len(label)) not in _HEADING_ROLE_STARTS:
+        return False
+    return bool(_HEADING_ROLE.match(label))
+
+
+# (each regex below is tried only where its words are in the text: compiled, a few str.find
+# calls cost a fraction of a regex call, and most texts asked about have none of them)
+def _opens_openings(line: str) -> bool:
+    """`_OPENINGS_INTRO` is found in `line`."""
+    for word in _OPENINGS_WORDS:
+        if word in line:
+            return bool(_OPENINGS_INTRO.search(line))
+    return False
+
+
+def _with_before(ctx: str, a: int, b: int) -> bool:
+    """`_WITH_BEFORE_LIST` is found in ctx[a:b]."""
+    for word in _WITH_WORDS:
+        if ctx.find(word, a, b) >= 0:
+            return bool(_WITH_BEFORE_LIST.search(ctx, a, b))
+    return False
+
+
+def _negated_after(ctx: str, end: int, s_end: int) -> bool:
+    """`_NEGATED_AFTER` matches ctx[end:s_end] at `end`."""
+    stop = min(s_end, end + _NEGATION_REACH)
+    if ctx.find("not", end, stop) < 0 and ctx.find("n't", end, stop) < 0:
+        return False
+    return bool(_NEGATED_AFTER.match(ctx, end, s_end))
+
+
+def _role_before(ctx: str, lo: int, pos: int) -> bool:
+    """`_ROLE_BEFORE` is found in ctx[lo:pos]: a role, then only spaces and hyphens. The role's
+    last word is then the whole run of word characters before them (the regex's \\b may look
+    before `lo`), which must be one of _ROLE_WORDS."""
+    j = pos
+    while j > lo and (ctx[j - 1].isspace() or ctx[j - 1] == "-"):
+        j -= 1
+    i = j
+    while i > 0 and _is_word_char(ctx[i - 1]):
+        i -= 1
+    if ctx[i:j] not in _ROLE_WORDS:
+        return False
+    return bool(_ROLE_BEFORE.search(ctx, lo, pos))
 
 
 def _is_department_list(sentence: str) -> bool:

@@ -210,3 +210,76 @@ def test_department_lists_are_found_as_by_splitting_every_sentence():
         assert skills._is_department_list(sentence) == split_all(sentence), sentence
         found += split_all(sentence)
     assert found > 30
+
+
+def test_third_person_grouped_by_letter_matches_where_the_plain_lists_do():
+    # the verbs and the words a subject may not open with are grouped by first letter, and the
+    # lookbehinds on "experience" sit after the word: the plain form it was written in
+    plain = skills._THIRD_PERSON.pattern
+    for words in (skills._COMPANY_VERBS, skills._NOT_THIRD_PERSON, skills._REQUIREMENT_NOUNS):
+        assert skills._by_first_letter(words) in plain
+        plain = plain.replace(skills._by_first_letter(words), words)
+    plain = plain.replace(
+        skills._REQUIREMENT_NOUNS,
+        r"knowledge|(?<!user )(?<!user-)(?<!customer )experience|skills?|familiarity|fluency|"
+        r"proficiency|expertise",
+    )
+    plain_rx = re.compile(plain)
+    pieces = [*" ,\t\n•*>.()'-x", "the ", "a ", "user ", "user-", "customer ", "acme "]
+    pieces += _words_of(skills._THIRD_PERSON)
+    found = 0
+    for text in _texts(10, count=6000, alphabet=pieces, pieces=12):
+        for at in (0, len(text) // 3):
+            expected = bool(plain_rx.match(text, at))
+            assert bool(skills._THIRD_PERSON.match(text, at)) == expected, (text, at)
+            found += expected
+    assert found > 300
+
+
+def test_word_checks_before_regexes_answer_as_the_regexes():
+    # each stand-in looks for the words its regex needs before calling it; random texts made
+    # of every word the regexes spell (and their neighbours) fail here if a word is added to a
+    # regex and not to its list
+    checks = {
+        "role_before": (skills._role_before, skills._ROLE_BEFORE.search),
+        "with_before": (skills._with_before, skills._WITH_BEFORE_LIST.search),
+        "negated_after": (skills._negated_after, skills._NEGATED_AFTER.match),
+    }
+    pieces = [*" -\t\n.;,_x2", "isn't ", "aren't ", "n't ", "x" * 20, "x" * 40, "user "]
+    pieces += _words_of(skills._ROLE_BEFORE, skills._WITH_BEFORE_LIST, skills._NEGATED_AFTER)
+    pieces += [w.strip() for w in pieces if len(w) > 2]  # (words run into what follows them)
+    found = dict.fromkeys(checks, 0)
+    for text in _texts(11, count=3000, alphabet=pieces, pieces=14):
+        for a in range(0, len(text) + 1, 3):
+            for b in {a, min(len(text), a + 40), len(text)}:
+                for name, (check, rx) in checks.items():
+                    expected = bool(rx(text, a, b))
+                    assert check(text, a, b) == expected, (name, text, a, b)
+                    found[name] += expected
+    assert min(found.values()) > 100, found
+    # (and the negation at the far end of _NEGATED_AFTER's reach)
+    for gap in range(70, 90):
+        for negation in ("not", "isn't", "aren't", "n't"):
+            text = f"{'x' * gap} {negation} required"
+            expected = bool(skills._NEGATED_AFTER.match(text, 0, len(text)))
+            assert skills._negated_after(text, 0, len(text)) == expected, text
+
+
+def test_heading_and_openings_checks_answer_as_their_regexes():
+    checks = {
+        "role_heading": (skills._is_role_heading, skills._HEADING_ROLE.match),
+        "company_heading": (skills._is_company_heading, skills._HEADING_COMPANY.match),
+        "openings": (skills._opens_openings, skills._OPENINGS_INTRO.search),
+    }
+    pieces = [*" -:&'_x", " role", *_words_of(*(rx.__self__ for _, rx in checks.values()))]
+    pieces += [w.strip() for w in pieces if len(w) > 2]
+    found = dict.fromkeys(checks, 0)
+    for text in _texts(12, count=8000, alphabet=pieces, pieces=6):
+        for name, (check, rx) in checks.items():
+            expected = bool(rx(text))
+            if name == "company_heading":  # (it also takes a stack word at the end)
+                assert not expected or check(text), (name, text)
+            else:
+                assert check(text) == expected, (name, text)
+            found[name] += expected
+    assert min(found.values()) > 100, found
