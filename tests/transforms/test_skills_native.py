@@ -230,10 +230,42 @@ def test_third_person_grouped_by_letter_matches_where_the_plain_lists_do():
     found = 0
     for text in _texts(10, count=6000, alphabet=pieces, pieces=12):
         for at in (0, len(text) // 3):
-            expected = bool(plain_rx.match(text, at))
-            assert bool(skills._THIRD_PERSON.match(text, at)) == expected, (text, at)
-            found += expected
+            for end in {len(text), (at + len(text)) // 2}:
+                expected = bool(plain_rx.match(text, at, end))
+                assert bool(skills._THIRD_PERSON.match(text, at, end)) == expected, (text, at)
+                # (and the shorter form `_third_person` picks for the text answers the same)
+                assert skills._third_person(text, at, end) == expected, (text, at, end)
+                found += expected
     assert found > 300
+    # (and, densely, the nouns before "is" that make a requirement of the sentence)
+    nouns = [f"{w.split('(')[0].removesuffix('s?')} " for w in skills._REQUIREMENT_NOUNS.split("|")]
+    pieces = [*nouns, "skills ", "is ", "are ", "user ", "acme ", ", ", "builds "]
+    unblocked = skills._third_person_rx(commas=True, requirement=False)
+    blocked = 0
+    for text in _texts(14, count=3000, alphabet=pieces, pieces=6):
+        expected = bool(plain_rx.match(text))
+        assert skills._third_person(text, 0, len(text)) == expected, text
+        blocked += not expected and bool(unblocked.match(text))
+    assert blocked > 100
+
+
+def test_possessive_heading_line_matches_as_with_backtracking():
+    backtracking = re.compile(skills._HEADING_LINE.pattern.replace("+", ""))
+    assert skills._HEADING_LINE.pattern.count("+") == 3  # (the three possessive quantifiers)
+    pieces = [*" \t\xa0-–=*#_:>•·'&/,.()!ab0z", "about us", "  ", "x" * 38, "x" * 20]
+    found = 0
+    for line in _texts(13, count=20000, alphabet=pieces, pieces=8):
+        line = line.replace("\n", " ")  # (a line)
+        head, expected = skills._HEADING_LINE.match(line), backtracking.match(line)
+        assert (head is None) == (expected is None), line
+        if head and expected:
+            assert (head.group(1), head.group(2), head.end()) == (
+                expected.group(1),
+                expected.group(2),
+                expected.end(),
+            ), line
+            found += 1
+    assert found > 1000
 
 
 def test_word_checks_before_regexes_answer_as_the_regexes():
