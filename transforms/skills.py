@@ -570,11 +570,16 @@ _STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
 # what a _STACK_ROLE_AFTER match is made of before its role (but for one bracket), and the
 # beginnings of its role words, read off _STACK_ROLES (dev, engineer, programmer, ...)
 _STACK_RUN: Final = re.compile(r"[\s\w/&,+#.-]*")
+# ("dev" and "engineer" first: the roles most lists name, so `_may_be_stack_role`'s look for
+# the others stops where one of them is)
 _STACK_ROLE_STEMS: Final[tuple[str, ...]] = tuple(
     sorted(
-        w
-        for w in _first_words(_STACK_ROLES)
-        if not any(w[:i] in _first_words(_STACK_ROLES) for i in range(1, len(w)))
+        (
+            w
+            for w in _first_words(_STACK_ROLES)
+            if not any(w[:i] in _first_words(_STACK_ROLES) for i in range(1, len(w)))
+        ),
+        key=lambda w: (w not in ("dev", "engineer"), w),
     )
 )
 # a design discipline named beside another one before their role: "UX and UI designers",
@@ -631,6 +636,13 @@ _COMPANY_START: Final = re.compile(
 _COMPANY_START_WORDS: Final = frozenset(
     "but and so also plus more broadly at here in with within by as since today now together "
     "currently founded based for on we our ours us i my they their it its".split()
+)
+# its pronouns that are a whole word (read off the regex's last alternation): a text that opens
+# with one, past the leading marks, matches (`_opens_about_company` needs no regex call then)
+_COMPANY_PRONOUNS: Final = frozenset(
+    word
+    for word in _COMPANY_START.pattern.rsplit("(?:", 1)[1].removesuffix(")\\b").split("|")
+    if word.isalpha()
 )
 
 
@@ -806,7 +818,9 @@ _CLAUSE_WE: Final = re.compile(
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
 _WITH_WORDS: Final[tuple[str, ...]] = ("with", "across", "alongside")
 _WITH_BEFORE_LIST: Final = re.compile(r"\b(?:" + "|".join(_WITH_WORDS) + r")\b")
-_LIST_SPLIT: Final = re.compile(r",|;|&|/|\band\b")
+# r",|;|&|/|\band\b" with its "and" written to open with its letter: every alternative then opens
+# with a literal, and the engine tries the split only at those five characters, not at each one
+_LIST_SPLIT: Final = re.compile(r",|;|&|/|a(?<!\wa)nd\b")
 _DEPARTMENT: Final = re.compile(
     r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
     r"design|sales|marketing|operations|support|finance|legal|hr|people|recruiting|"
@@ -1408,7 +1422,8 @@ class _Post:
         if self.cue(STRONG | WEAK | HIRE | GENERIC, pos, end) or _is_role_heading(label):
             return False  # "Requirements:", "We are hiring for:", "Five opportunities:"
         return bool(
-            _COMPANY_START.match(s) or _third_person(s, 0, len(s)) or self.cue(NOT_DEMAND, pos, end)
+            _opens_about_company(s, 0, len(s)) or _third_person(s, 0, len(s))
+            or self.cue(NOT_DEMAND, pos, end)
             or _is_company_heading(label[:40])
         )  # fmt: skip
 
@@ -1811,11 +1826,18 @@ def _opens_about_company(ctx: str, at: int, end: int) -> bool:
     """`_COMPANY_START` matches ctx[at:end] at `at`, which it can only where, past its leading
     marks, the first word is one of _COMPANY_START_WORDS."""
     p = at
+    marks = True  # the regex's leading class takes every character passed (\d: not '²')
     # (isdigit takes in every \d; nothing it takes in can open a word)
     while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–.)" or ctx[p].isdigit()):
+        if marks and ctx[p].isdigit() and not ctx[p].isdecimal():
+            marks = False
         p += 1
-    if _word_at(ctx, p, end) not in _COMPANY_START_WORDS:
+    word = _word_at(ctx, p, end)
+    if word not in _COMPANY_START_WORDS:
         return False
+    after = p + len(word)
+    if marks and word in _COMPANY_PRONOUNS and (after == end or ctx[after] != "_"):
+        return True  # ("we build ...": the pronoun, then a word boundary)
     return bool(_COMPANY_START.match(ctx, at, end))
 
 

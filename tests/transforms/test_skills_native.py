@@ -159,7 +159,7 @@ def test_sentence_start_tests_answer_as_their_regexes():
         *("support: ", "the ", "our ", "a ", "an ", "this ", "as ", "you ", "you're ", "if "),
         *("we ", "we're ", "it's ", "i ", "i'm ", "in ", "at ", "here at ", "more ", "broadly "),
         *("but ", "so ", "they ", "their ", "founded ", "engineers ", "data team ", "engineer"),
-        *("x", "ux ", "weekly ", "item "),
+        *("x", "ux ", "weekly ", "item ", "²", "_", "٣"),
         # and every word of the two regexes, so that a word added to one of them and not to
         # its stand-in's list (_ROLE_SUBJECT_STARTS, _COMPANY_START_WORDS) fails here
         *_words_of(skills._ROLE_SUBJECT, skills._COMPANY_START),
@@ -315,3 +315,10 @@ def test_heading_and_openings_checks_answer_as_their_regexes():
                 assert check(text) == expected, (name, text)
             found[name] += expected
     assert min(found.values()) > 100, found
+
+
+def test_list_split_cuts_where_the_plain_pattern_does():
+    plain = re.compile(r",|;|&|/|\band\b")
+    pieces = [*",;&/ _x2é-", "and", "and ", " and ", "band", "andy", "_and", "and_"]
+    for text in _texts(15, count=5000, alphabet=pieces, pieces=10):
+        assert skills._LIST_SPLIT.split(text) == plain.split(text), text
