@@ -730,9 +730,12 @@ _ROLE_OR_TEAM_RX = (
     CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
 )
 _ROLE_SUBJECT: Final = re.compile(
-    r"[\s•*>\-–]*(?:[a-z][\w &/-]{0,30}:\s*)?"  # "Support: our success managers ..."
-    r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
-    r"(?:[\w/&.+#()-]+\s+){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
+    # (possessive: no character the marks, a label and the spaces after it, a word and the
+    # spaces after it give back could let the rest match, as the rest opens with a letter, a
+    # colon and a word or role, and whitespace after a word; so the same sentences match)
+    r"[\s•*>\-–]*+(?:[a-z][\w &/-]{0,30}+:\s*+)?"  # "Support: our success managers ..."
+    r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s++"
+    r"(?:[\w/&.+#()-]++\s++){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
 )
 # what _ROLE_SUBJECT can open with past its leading marks, if not a label (keep in step)
 _ROLE_SUBJECT_STARTS: Final[tuple[str, ...]] = ("if you", "you", "the", "this", "our", "a")
@@ -767,7 +770,7 @@ _ROLE_TITLE_LINE: Final = re.compile(
     r"if|as|this|experience|strong|great|excellent|(?:lead|leading|support)\s+(?:an?|the|our|"
     r"your|and|cross|teams?))\b)"
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
-    r"between)\b)[\w/&.+#()',-]+[ \t]+){0,5}?"
+    r"between)\b)[\w/&.+#()',-]++[ \t]++){0,5}?"  # (possessive: as in _ROLE_SUBJECT)
     + CUE_ROLE_RX
     + r"\b(?!"
     + _NOT_A_ROLE_AFTER
@@ -811,9 +814,13 @@ _OPENINGS_WORDS: Final[tuple[str, ...]] = (
 _OPENING_LABEL: Final = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
 _OPENING_ITEM: Final = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
+# (its first character is taken by one class, then looked back at, where each alternative would
+# open with its own: the same matches, but the engine tries one only at such a character, not
+# at every one in the sentence)
 _CLAUSE_WE: Final = re.compile(
-    r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
-    r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
+    r"[,;:\s](?:(?<=[,;:])\s+(?:(?:and|but|so)\s+)?(?:we|we're|we've|we are|they|they're)|"
+    r"(?<=\s)(?:and|but|so)\s+(?:we|we're|we've|we are|they|they're)|"
+    r"(?<=\s)(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
     r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
 _WITH_WORDS: Final[tuple[str, ...]] = ("with", "across", "alongside")

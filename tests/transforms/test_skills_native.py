@@ -322,3 +322,43 @@ def test_list_split_cuts_where_the_plain_pattern_does():
     pieces = [*",;&/ _x2é-", "and", "and ", " and ", "band", "andy", "_and", "and_"]
     for text in _texts(15, count=5000, alphabet=pieces, pieces=10):
         assert skills._LIST_SPLIT.split(text) == plain.split(text), text
+
+
+def _without_possessives(rx: re.Pattern) -> re.Pattern:
+    pattern = rx.pattern.replace("++", "+").replace("*+", "*").replace("}+", "}")
+    assert pattern != rx.pattern
+    return re.compile(pattern)
+
+
+def test_possessive_role_regexes_match_as_with_backtracking():
+    subject = _without_possessives(skills._ROLE_SUBJECT)
+    title = _without_possessives(skills._ROLE_TITLE_LINE)
+    pieces = [*" \t\n•*>-–.)#:,(/&+'_x2$", "our next ", "support: ", "https", "  ", "\t "]
+    pieces += _words_of(skills._ROLE_SUBJECT, skills._ROLE_TITLE_LINE)
+    pieces += 8 * ["the ", "our ", "a ", "as ", "you are ", "engineers ", "data team ", "ux "]
+    found = [0, 0]
+    for text in _texts(16, count=6000, alphabet=pieces, pieces=9):
+        for at in (0, len(text) // 4):
+            expected = subject.match(text, at)
+            assert bool(skills._ROLE_SUBJECT.match(text, at)) == bool(expected), (text, at)
+            found[0] += bool(expected)
+        line = text.replace("\n", " ")
+        head, expected = skills._ROLE_TITLE_LINE.match(line), title.match(line)
+        assert (head and head.span()) == (expected and expected.span()), line
+        found[1] += bool(expected)
+    assert min(found) > 200, found
+
+
+def test_clause_regex_finds_the_matches_of_its_plain_form():
+    plain = re.compile(
+        r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
+        r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
+        r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
+    )
+    found = 0
+    for text in _texts(17, count=3000, alphabet=CLAUSE_PIECES):
+        for a in range(0, len(text) + 1, 4):
+            expected = [m.span() for m in plain.finditer(text, a)]
+            assert [m.span() for m in skills._CLAUSE_WE.finditer(text, a)] == expected, (text, a)
+            found += len(expected)
+    assert found > 1000
