@@ -417,17 +417,30 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
 }
 
 
-CUE_ROLE_RX = (
-    r"(?:engineers?|eng|developers?|devs?|designers?|scientists?|analysts?|architects?|"
+_ROLE_TITLES = (
+    r"engineers?|eng|developers?|devs?|designers?|scientists?|analysts?|architects?|"
     r"devops|sres?|researchers?|recruiters?|marketers?|programmers?|technologists?|"
     r"administrators?|admins?|technicians?|writers?|account executives?|sales reps?|"
     r"representatives?|accountants?|counsel|ctos?|testers?|interns?|specialists?|"
-    r"engineering managers?|hackers?|(?:head|director|vp)(?: of)? (?:engineering|data|design|"
-    r"marketing|sales|growth|operations|finance|people|talent|infrastructure|security|analytics|"
-    r"data science|customer success)|"
-    r"(?:success|account|marketing|sales|community|program|project|office|operations|"
-    r"support|content|hr|finance|engineering) managers?)"
+    r"engineering managers?|hackers?"
 )
+_ROLE_HEADS = "head|director|vp"
+_ROLE_AREAS = (
+    r"(?:engineering|data|design|"
+    r"marketing|sales|growth|operations|finance|people|talent|infrastructure|security|analytics|"
+    r"data science|customer success)"
+)
+_MANAGED = (
+    r"success|account|marketing|sales|community|program|project|office|operations|"
+    r"support|content|hr|finance|engineering"
+)
+CUE_ROLE_RX = f"(?:{_ROLE_TITLES}|(?:{_ROLE_HEADS})(?: of)? {_ROLE_AREAS}|(?:{_MANAGED}) managers?)"
+# CUE_ROLE_RX's alternatives one by one (its grouped ones spelled out in their place)
+_ROLE_ALTERNATIVES: Final[list[str]] = [
+    *_ROLE_TITLES.split("|"),
+    *(f"{head}(?: of)? {_ROLE_AREAS}" for head in _ROLE_HEADS.split("|")),
+    *(f"{area} managers?" for area in _MANAGED.split("|")),
+]
 
 
 def cue_keys() -> dict[str, int]:
@@ -646,11 +659,14 @@ _COMPANY_PRONOUNS: Final = frozenset(
 )
 
 
-def _by_first_letter(words: str) -> str:
-    """The alternation `words` ("is|are|...") grouped by first letter ("i(?:s)|a(?:re|...)"):
-    the same strings, but the regex engine tries one branch per letter, not one per word."""
+def _by_first_letter(words: str | list[str]) -> str:
+    """The alternation `words` ("is|are|...", or a list of alternatives that open with a
+    letter) grouped by first letter ("i(?:s)|a(?:re|...)"): the same strings, but the regex
+    engine tries one branch per letter, not one per word. Alternatives that open with
+    different letters never match at the same place and the others keep their order, so
+    where the plain alternation matches, the grouped one makes the same match."""
     groups: dict[str, list[str]] = {}
-    for word in words.split("|"):
+    for word in words.split("|") if isinstance(words, str) else words:
         groups.setdefault(word[0], []).append(word[1:])
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
@@ -726,8 +742,13 @@ _REQUIREMENT_WORDS: Final = tuple(
 # a whitespace then one of those verbs: a sentence without one cannot match _THIRD_PERSON,
 # and this search costs a fifth of the full attempt (most sentences have none)
 _COMPANY_VERB: Final = re.compile(r"\s(?:" + _by_first_letter(_COMPANY_VERBS) + r")\b")
-_ROLE_OR_TEAM_RX = (
-    CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
+_TEAMS = "engineering|development|dev|data|design|sales|marketing|support"
+_ROLE_OR_TEAM_RX = CUE_ROLE_RX + f"|(?:{_TEAMS}) team"
+# the two alternations as the regexes below use them: grouped by first letter (each is tried
+# after every word of a title line or a sentence's subject)
+_ROLE_BY_LETTER = _by_first_letter(_ROLE_ALTERNATIVES)
+_ROLE_OR_TEAM_BY_LETTER = _by_first_letter(
+    [*_ROLE_ALTERNATIVES, *(f"{team} team" for team in _TEAMS.split("|"))]
 )
 _ROLE_SUBJECT: Final = re.compile(
     # (possessive: no character the marks, a label and the spaces after it, a word and the
@@ -735,7 +756,7 @@ _ROLE_SUBJECT: Final = re.compile(
     # colon and a word or role, and whitespace after a word; so the same sentences match)
     r"[\s•*>\-–]*+(?:[a-z][\w &/-]{0,30}+:\s*+)?"  # "Support: our success managers ..."
     r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s++"
-    r"(?:[\w/&.+#()-]++\s++){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
+    r"(?:[\w/&.+#()-]++\s++){0,4}?(?:" + _ROLE_OR_TEAM_BY_LETTER + r")\b"
 )
 # what _ROLE_SUBJECT can open with past its leading marks, if not a label (keep in step)
 _ROLE_SUBJECT_STARTS: Final[tuple[str, ...]] = ("if you", "you", "the", "this", "our", "a")
@@ -747,7 +768,7 @@ _ADDRESSED_ROLE: Final = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?[/*_\"]?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
     r"[\w/&.+#()-]+\s+){0,3}?(?:"
-    + _ROLE_OR_TEAM_RX
+    + _ROLE_OR_TEAM_BY_LETTER
     # the role ends the phrase: "As a X, you ...", "As a /Designer/Developer/, you'll ..."
     + r")\b(?:/[\w-]+)*[/*_\"]?\s*,?\s*(?:you|you'll|you will|your)\b"
 )
@@ -771,8 +792,9 @@ _ROLE_TITLE_LINE: Final = re.compile(
     r"your|and|cross|teams?))\b)"
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
     r"between)\b)[\w/&.+#()',-]++[ \t]++){0,5}?"  # (possessive: as in _ROLE_SUBJECT)
-    + CUE_ROLE_RX
-    + r"\b(?!"
+    + "(?:"
+    + _ROLE_BY_LETTER
+    + r")\b(?!"
     + _NOT_A_ROLE_AFTER
     + r")[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )

@@ -162,7 +162,8 @@ def test_sentence_start_tests_answer_as_their_regexes():
         *("x", "ux ", "weekly ", "item ", "²", "_", "٣"),
         # and every word of the two regexes, so that a word added to one of them and not to
         # its stand-in's list (_ROLE_SUBJECT_STARTS, _COMPANY_START_WORDS) fails here
-        *_words_of(skills._ROLE_SUBJECT, skills._COMPANY_START),
+        # (the roles as CUE_ROLE_RX writes them, not grouped by first letter)
+        *_words_of(_with_plain_roles(skills._ROLE_SUBJECT), skills._COMPANY_START),
     ]
     found = [0, 0]
     for text in _texts(7, count=3000, alphabet=pieces, pieces=10):
@@ -226,7 +227,7 @@ def test_third_person_grouped_by_letter_matches_where_the_plain_lists_do():
     )
     plain_rx = re.compile(plain)
     pieces = [*" ,\t\n•*>.()'-x", "the ", "a ", "user ", "user-", "customer ", "acme "]
-    pieces += _words_of(skills._THIRD_PERSON)
+    pieces += _words_of(plain_rx)
     found = 0
     for text in _texts(10, count=6000, alphabet=pieces, pieces=12):
         for at in (0, len(text) // 3):
@@ -330,13 +331,24 @@ def _without_possessives(rx: re.Pattern) -> re.Pattern:
     return re.compile(pattern)
 
 
+def _with_plain_roles(rx: re.Pattern) -> re.Pattern:
+    """`rx` with CUE_ROLE_RX (and the teams) as written, not grouped by first letter."""
+    pattern = rx.pattern.replace(skills._ROLE_OR_TEAM_BY_LETTER, skills._ROLE_OR_TEAM_RX)
+    pattern = pattern.replace(f"(?:{skills._ROLE_BY_LETTER})", skills.CUE_ROLE_RX)
+    assert pattern != rx.pattern
+    return re.compile(pattern)
+
+
 def test_possessive_role_regexes_match_as_with_backtracking():
-    subject = _without_possessives(skills._ROLE_SUBJECT)
-    title = _without_possessives(skills._ROLE_TITLE_LINE)
+    # (and with the roles grouped by first letter, as with CUE_ROLE_RX written out)
+    subject = _with_plain_roles(_without_possessives(skills._ROLE_SUBJECT))
+    title = _with_plain_roles(_without_possessives(skills._ROLE_TITLE_LINE))
+    addressed = _with_plain_roles(skills._ADDRESSED_ROLE)
     pieces = [*" \t\n•*>-–.)#:,(/&+'_x2$", "our next ", "support: ", "https", "  ", "\t "]
-    pieces += _words_of(skills._ROLE_SUBJECT, skills._ROLE_TITLE_LINE)
+    pieces += _words_of(subject, title)
     pieces += 8 * ["the ", "our ", "a ", "as ", "you are ", "engineers ", "data team ", "ux "]
-    found = [0, 0]
+    pieces += 4 * [", ", "you ", "you'll ", "head of data ", "director design "]
+    found = [0, 0, 0]
     for text in _texts(16, count=6000, alphabet=pieces, pieces=9):
         for at in (0, len(text) // 4):
             expected = subject.match(text, at)
@@ -346,7 +358,19 @@ def test_possessive_role_regexes_match_as_with_backtracking():
         head, expected = skills._ROLE_TITLE_LINE.match(line), title.match(line)
         assert (head and head.span()) == (expected and expected.span()), line
         found[1] += bool(expected)
-    assert min(found) > 200, found
+    assert min(found[:2]) > 100, found
+    starts = ["as a ", "as our ", "if you're the ", " as an ", "as a member of the ", "as "]
+    words = ["backend ", "x ", "between ", "senior ", "/", " ", "data "]
+    roles = ["engineer", "data team", "head of data", "devops", "designer/developer", "ux"]
+    ends = [", you ", " you'll", ", your", "s, you", " ", ",you", "_ you"]
+    rng = random.Random(18)
+    for _ in range(6000):
+        middle = "".join(rng.choice(words) for _ in range(rng.randrange(4)))
+        text = rng.choice(starts) + middle + rng.choice(roles) + rng.choice(ends)
+        role, expected = skills._ADDRESSED_ROLE.match(text), addressed.match(text)
+        assert (role and role.span()) == (expected and expected.span()), text
+        found[2] += bool(expected)
+    assert found[2] > 100, found
 
 
 def test_clause_regex_finds_the_matches_of_its_plain_form():
