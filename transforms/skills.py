@@ -604,22 +604,7 @@ _DESIGN_ROLE_AFTER: Final = re.compile(
 _TEAM_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
-# what the text after a hit, past spaces and hyphens, starts with where _TEAM_AFTER,
-# _PRODUCT_AFTER or _PRODUCT_ADJ_AFTER can match (`_is_demand` runs each only there: compiled,
-# a slice and a startswith cost a fraction of a regex call; keep them in step with the regexes)
-_TEAM_START: Final[tuple[str, ...]] = ("/", "&", "team", "department", "group", "agency", "org")
-_PRODUCT_NOUNS: Final[tuple[str, ...]] = (
-    "platform",
-    "product",
-    "tool",
-    "software",
-    "solution",
-    "engine",
-    "app",
-    "suite",
-    "service",
-    "offering",
-)
+# the adjectives _PRODUCT_ADJ_AFTER is made of ("AI-powered")
 _PRODUCT_ADJECTIVES: Final[tuple[str, ...]] = (
     "powered",
     "driven",
@@ -872,6 +857,12 @@ _HIRED_IS_OTHER: Final = re.compile(
 )
 _NOT_HIRED_AFTER: Final = re.compile(_NOT_A_ROLE_AFTER)
 _PRODUCT_ADJ_AFTER: Final = re.compile(r"[\s-](?:" + "|".join(_PRODUCT_ADJECTIVES) + r")\b")
+# the words the text after a hit, past spaces and hyphens, opens with (the whole run of
+# letters and digits there) where _TEAM_AFTER (or else a '/' or '&'), _PRODUCT_AFTER or
+# _PRODUCT_ADJ_AFTER can match, read off the regexes (and a few letters of their classes)
+_TEAM_WORDS: Final = _words_in(_TEAM_AFTER.pattern)
+_PRODUCT_WORDS: Final = _words_in(_PRODUCT_AFTER.pattern)
+_PRODUCT_ADJECTIVE_WORDS: Final = frozenset(_PRODUCT_ADJECTIVES)
 _PRODUCT_VERB_BEFORE: Final = re.compile(
     r"\b(?:our|its|their|bring|brings|bringing|deliver|delivers|offer|offers|provide|provides|"
     r"sell|sells|the company's)\s+(?:[\w-]+\s+){0,2}$"
@@ -920,6 +911,7 @@ _HEADING_FACTS_END: Final[tuple[str, ...]] = (
     "challenges",
     "technology",
 )
+_HEADING_FACTS_LAST: Final = frozenset(words.split()[-1] for words in _HEADING_FACTS_END)
 _HEADING_ROLE: Final = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
     r"job description|responsibilities|requirements|qualifications|what you'll do|"
@@ -1189,7 +1181,7 @@ class _Post:
                 if title and n >= 400 and line[title.end() - 1 : title.end()] != ":":
                     title = None  # a long paragraph opens a role's block only as its label
                     # ("- Product Designer: Ever thought of ... You'll create prototypes.")
-            if title is None and pos > header_end and line.count("|") >= 2:
+            if title is None and pos > header_end and "|" in line and line.count("|") >= 2:
                 if header_block:  # a second header line right under the first one
                     kind |= _NOT_DEMAND_LINE
                 else:
@@ -1767,7 +1759,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False
     if (
         category in _TEAM_CHECKED
-        and next_word.startswith(_TEAM_START)
+        and (mark == "/" or mark == "&" or word in _TEAM_WORDS)
         and _TEAM_AFTER.match(ctx, end)
     ):
         return False
@@ -1797,14 +1789,14 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             return False  # "hiring in product management, engineering, technical writing"
     if (
         after == end + 1
-        and next_word.startswith(_PRODUCT_ADJECTIVES)
+        and word in _PRODUCT_ADJECTIVE_WORDS
         and _PRODUCT_ADJ_AFTER.match(ctx, end)
         and _PRODUCT_VERB_BEFORE.search(ctx, max(s_start, start - 30), start)
     ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
         return False
     if (
         after > end
-        and next_word.startswith(_PRODUCT_NOUNS)
+        and word in _PRODUCT_WORDS
         and _PRODUCT_AFTER.match(ctx, end)
         and _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     ):
@@ -1983,6 +1975,11 @@ def _is_company_heading(label: str) -> bool:
     fraction of one regex search for either)."""
     if _word_at(label, 0, len(label)) in _HEADING_COMPANY_STARTS and _HEADING_COMPANY.match(label):
         return True
+    last = len(label)  # (the label then ends with the last word of one of them)
+    while last > 0 and label[last - 1].isalnum():
+        last -= 1
+    if label[last:] not in _HEADING_FACTS_LAST:
+        return False
     for words in _HEADING_FACTS_END:
         k = len(label) - len(words)
         if k >= 0 and label.endswith(words) and (k == 0 or not _is_word_char(label[k - 1])):
