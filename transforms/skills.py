@@ -430,17 +430,30 @@ CUE_PATTERNS: dict[int, tuple[str, ...]] = {
 }
 
 
-CUE_ROLE_RX = (
-    r"(?:engineers?|eng|developers?|devs?|designers?|scientists?|analysts?|architects?|"
+_ROLE_TITLES = (
+    r"engineers?|eng|developers?|devs?|designers?|scientists?|analysts?|architects?|"
     r"devops|sres?|researchers?|recruiters?|marketers?|programmers?|technologists?|"
     r"administrators?|admins?|technicians?|writers?|account executives?|sales reps?|"
     r"representatives?|accountants?|counsel|ctos?|testers?|interns?|specialists?|"
-    r"engineering managers?|hackers?|(?:head|director|vp)(?: of)? (?:engineering|data|design|"
-    r"marketing|sales|growth|operations|finance|people|talent|infrastructure|security|analytics|"
-    r"data science|customer success)|"
-    r"(?:success|account|marketing|sales|community|program|project|office|operations|"
-    r"support|content|hr|finance|engineering) managers?)"
+    r"engineering managers?|hackers?"
 )
+_ROLE_HEADS = "head|director|vp"
+_ROLE_AREAS = (
+    r"(?:engineering|data|design|"
+    r"marketing|sales|growth|operations|finance|people|talent|infrastructure|security|analytics|"
+    r"data science|customer success)"
+)
+_MANAGED = (
+    r"success|account|marketing|sales|community|program|project|office|operations|"
+    r"support|content|hr|finance|engineering"
+)
+CUE_ROLE_RX = f"(?:{_ROLE_TITLES}|(?:{_ROLE_HEADS})(?: of)? {_ROLE_AREAS}|(?:{_MANAGED}) managers?)"
+# CUE_ROLE_RX's alternatives one by one (its grouped ones spelled out in their place)
+_ROLE_ALTERNATIVES: Final[list[str]] = [
+    *_ROLE_TITLES.split("|"),
+    *(f"{head}(?: of)? {_ROLE_AREAS}" for head in _ROLE_HEADS.split("|")),
+    *(f"{area} managers?" for area in _MANAGED.split("|")),
+]
 
 
 def cue_keys() -> dict[str, int]:
@@ -542,6 +555,28 @@ _STACK_ROLE_AFTER: Final = re.compile(
 )
 
 
+def _words_in(rx: str) -> frozenset[str]:
+    """Every word spelled in a regex's source, with and without the "s" a "s?" after it makes
+    optional: for a regex made of literal words, every word its matches can have."""
+    words: set[str] = set()
+    for word in re.findall(r"[a-z]+s\?|[a-z]+", rx):
+        words |= {word[:-2], word[:-1]} if word.endswith("?") else {word}
+    return frozenset(words)
+
+
+def _opening_runs(alternation: str) -> frozenset[str]:
+    """The run of letters and digits each alternative of a regex alternation of words that ends
+    in a word boundary opens with ("(?:about us|you'll|jobs)\\b": about, you, jobs): where one
+    of them matches, the text opens with that whole run."""
+    runs = set()
+    for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
+        stop = 0
+        while stop < len(alternative) and alternative[stop].isalnum():
+            stop += 1
+        runs.add(alternative[:stop])
+    return frozenset(runs)
+
+
 def _first_words(alternation: str) -> frozenset[str]:
     """The first words of the alternatives of a regex alternation of words that ends in a word
     boundary ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
@@ -561,11 +596,16 @@ _STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
 # what a _STACK_ROLE_AFTER match is made of before its role (but for one bracket), and the
 # beginnings of its role words, read off _STACK_ROLES (dev, engineer, programmer, ...)
 _STACK_RUN: Final = re.compile(r"[\s\w/&,+#.-]*")
+# ("dev" and "engineer" first: the roles most lists name, so `_may_be_stack_role`'s look for
+# the others stops where one of them is)
 _STACK_ROLE_STEMS: Final[tuple[str, ...]] = tuple(
     sorted(
-        w
-        for w in _first_words(_STACK_ROLES)
-        if not any(w[:i] in _first_words(_STACK_ROLES) for i in range(1, len(w)))
+        (
+            w
+            for w in _first_words(_STACK_ROLES)
+            if not any(w[:i] in _first_words(_STACK_ROLES) for i in range(1, len(w)))
+        ),
+        key=lambda w: (w not in ("dev", "engineer"), w),
     )
 )
 # a design discipline named beside another one before their role: "UX and UI designers",
@@ -577,22 +617,7 @@ _DESIGN_ROLE_AFTER: Final = re.compile(
 _TEAM_AFTER: Final = re.compile(
     r"(?:[\s-]*[/&][\s-]*[a-z]+){0,6}[\s-]*(?:teams?|departments?|group|agency|org)\b"
 )
-# what the text after a hit, past spaces and hyphens, starts with where _TEAM_AFTER,
-# _PRODUCT_AFTER or _PRODUCT_ADJ_AFTER can match (`_is_demand` runs each only there: compiled,
-# a slice and a startswith cost a fraction of a regex call; keep them in step with the regexes)
-_TEAM_START: Final[tuple[str, ...]] = ("/", "&", "team", "department", "group", "agency", "org")
-_PRODUCT_NOUNS: Final[tuple[str, ...]] = (
-    "platform",
-    "product",
-    "tool",
-    "software",
-    "solution",
-    "engine",
-    "app",
-    "suite",
-    "service",
-    "offering",
-)
+# the adjectives _PRODUCT_ADJ_AFTER is made of ("AI-powered")
 _PRODUCT_ADJECTIVES: Final[tuple[str, ...]] = (
     "powered",
     "driven",
@@ -606,6 +631,9 @@ _PRODUCT_ADJECTIVES: Final[tuple[str, ...]] = (
 _NEGATED_AFTER: Final = re.compile(
     r"[^.;\n]{0,80}?\b(?:not|isn't|aren't|n't)\s+(?:required|necessary|needed|a must|expected)\b"
 )
+# where _NEGATED_AFTER matches, its "not" or "n't" ends within this many characters (80, then
+# "aren't")
+_NEGATION_REACH: Final = 86
 _COMPANY_START: Final = re.compile(
     r"[\s•*>\-–\d.)]*(?:(?:but|and|so|also|plus)\s+)?(?:(?:more )?broadly,?\s+)?"
     r"(?:(?:at|here at|in|with|within|by|as|"
@@ -620,13 +648,23 @@ _COMPANY_START_WORDS: Final = frozenset(
     "but and so also plus more broadly at here in with within by as since today now together "
     "currently founded based for on we our ours us i my they their it its".split()
 )
+# its pronouns that are a whole word (read off the regex's last alternation): a text that opens
+# with one, past the leading marks, matches (`_opens_about_company` needs no regex call then)
+_COMPANY_PRONOUNS: Final = frozenset(
+    word
+    for word in _COMPANY_START.pattern.rsplit("(?:", 1)[1].removesuffix(")\\b").split("|")
+    if word.isalpha()
+)
 
 
-def _by_first_letter(words: str) -> str:
-    """The alternation `words` ("is|are|...") grouped by first letter ("i(?:s)|a(?:re|...)"):
-    the same strings, but the regex engine tries one branch per letter, not one per word."""
+def _by_first_letter(words: str | list[str]) -> str:
+    """The alternation `words` ("is|are|...", or a list of alternatives that open with a
+    letter) grouped by first letter ("i(?:s)|a(?:re|...)"): the same strings, but the regex
+    engine tries one branch per letter, not one per word. Alternatives that open with
+    different letters never match at the same place and the others keep their order, so
+    where the plain alternation matches, the grouped one makes the same match."""
     groups: dict[str, list[str]] = {}
-    for word in words.split("|"):
+    for word in words.split("|") if isinstance(words, str) else words:
         groups.setdefault(word[0], []).append(word[1:])
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
@@ -641,31 +679,82 @@ _COMPANY_VERBS = (
     r"believes|believe|works|partners|empowers|applies|analyzes|analyses|seeks|strives|"
     r"touches"
 )
-_THIRD_PERSON: Final = re.compile(
-    r"[\s•*>]*(?:[^,\n]{0,120},\s*)?(?!(?:to|if|when|as|for|in|this|these|it|there|what|which|"
-    r"who|how|all|any|some|each|every|our|we|you|your|i|experience|knowledge|familiarity|"
-    r"background|prior|collaboration|proficiency|expertise|understanding|a background|"
-    r"the pm|the role)\b)"
-    # (not "strong SQL and API knowledge is important": a skill noun heads a requirement)
-    r"(?![^,\n]{0,40}?\b(?:knowledge|(?<!user )(?<!user-)(?<!customer )experience|skills?|"
-    r"familiarity|fluency|proficiency|expertise)\s+(?:is|are)\b)"
-    r"(?:the\s+)?[a-z0-9.&'() -]{1,40}?"
-    # "Zoomi, a data analytics company, brings ...": the appositive names an organisation
+# the words a sentence about the company does not open with, and the nouns that head a
+# requirement instead ("strong SQL and API knowledge is important"; "experience" not after
+# "user" or "customer"). In _THIRD_PERSON each of these alternations and the verbs are grouped
+# by first letter (`_by_first_letter`: the same strings): it tries every alternation at many
+# places, and a lookbehind placed after its word leaves "experience" a branch the engine
+# skips on its first letter (as one before it would not)
+_NOT_THIRD_PERSON = (
+    r"to|if|when|as|for|in|this|these|it|there|what|which|who|how|all|any|some|each|every|our|"
+    r"we|you|your|i|experience|knowledge|familiarity|background|prior|collaboration|"
+    r"proficiency|expertise|understanding|a background|the pm|the role"
+)
+_REQUIREMENT_NOUNS = (
+    r"knowledge|experience(?<!user experience)(?<!user-experience)(?<!customer experience)|"
+    r"skills?|familiarity|fluency|proficiency|expertise"
+)
+_OPENING_CLAUSE = r"(?:[^,\n]{0,120},\s*)?"
+# (not "strong SQL and API knowledge is important": a skill noun heads a requirement)
+_NOT_REQUIREMENT = (
+    r"(?![^,\n]{0,40}?\b(?:" + _by_first_letter(_REQUIREMENT_NOUNS) + r")\s+(?:is|are)\b)"
+)
+# "Zoomi, a data analytics company, brings ...": the appositive names an organisation
+_APPOSITIVES = (
     r"(?:,\s*(?:an?|the)\s[^,\n]{0,60}\b(?:company|startup|provider|platform|leader|maker|"
     r"firm|business|marketplace|service|agency|lab|network|app|builder|organization|"
     r"nonprofit|library|product)s?\b[^,\n]{0,30},){0,2}"
-    r"\s(?:\([^()\n]{1,80}\)\s+)?(?:" + _COMPANY_VERBS + r")\b"
+)
+
+
+def _third_person_rx(commas: bool, requirement: bool) -> re.Pattern[str]:
+    """_THIRD_PERSON, or it without its parts that need a comma (the opening clause and the
+    appositives) or without the lookahead that needs a requirement noun."""
+    return re.compile(
+        r"[\s•*>]*"
+        + (_OPENING_CLAUSE if commas else "")
+        + r"(?!(?:"
+        + _by_first_letter(_NOT_THIRD_PERSON)
+        + r")\b)"
+        + (_NOT_REQUIREMENT if requirement else "")
+        + r"(?:the\s+)?[a-z0-9.&'() -]{1,40}?"
+        + (_APPOSITIVES if commas else "")
+        + r"\s(?:\([^()\n]{1,80}\)\s+)?(?:"
+        + _by_first_letter(_COMPANY_VERBS)
+        + r")\b"
+    )
+
+
+_THIRD_PERSON: Final = _third_person_rx(commas=True, requirement=True)
+# `_third_person` tries the shortest form that answers as _THIRD_PERSON on the text: where it
+# has no comma the parts that need one cannot match, nor the lookahead where it has none of
+# the requirement nouns (each form costs about half the one before on the archive)
+_THIRD_PERSON_FORMS: Final = tuple(
+    _third_person_rx(commas, requirement)
+    for commas in (False, True)
+    for requirement in (False, True)
+)
+_REQUIREMENT_WORDS: Final = tuple(
+    noun.split("(")[0].removesuffix("s?") for noun in _REQUIREMENT_NOUNS.split("|")
 )
 # a whitespace then one of those verbs: a sentence without one cannot match _THIRD_PERSON,
 # and this search costs a fifth of the full attempt (most sentences have none)
 _COMPANY_VERB: Final = re.compile(r"\s(?:" + _by_first_letter(_COMPANY_VERBS) + r")\b")
-_ROLE_OR_TEAM_RX = (
-    CUE_ROLE_RX + r"|(?:engineering|development|dev|data|design|sales|marketing|support) team"
+_TEAMS = "engineering|development|dev|data|design|sales|marketing|support"
+_ROLE_OR_TEAM_RX = CUE_ROLE_RX + f"|(?:{_TEAMS}) team"
+# the two alternations as the regexes below use them: grouped by first letter (each is tried
+# after every word of a title line or a sentence's subject)
+_ROLE_BY_LETTER = _by_first_letter(_ROLE_ALTERNATIVES)
+_ROLE_OR_TEAM_BY_LETTER = _by_first_letter(
+    [*_ROLE_ALTERNATIVES, *(f"{team} team" for team in _TEAMS.split("|"))]
 )
 _ROLE_SUBJECT: Final = re.compile(
-    r"[\s•*>\-–]*(?:[a-z][\w &/-]{0,30}:\s*)?"  # "Support: our success managers ..."
-    r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s+"
-    r"(?:[\w/&.+#()-]+\s+){0,4}?(?:" + _ROLE_OR_TEAM_RX + r")\b"
+    # (possessive: no character the marks, a label and the spaces after it, a word and the
+    # spaces after it give back could let the rest match, as the rest opens with a letter, a
+    # colon and a word or role, and whitespace after a word; so the same sentences match)
+    r"[\s•*>\-–]*+(?:[a-z][\w &/-]{0,30}+:\s*+)?"  # "Support: our success managers ..."
+    r"(?:if you're |if you are |you're |you are |as )?(?:the|this|our|an?)\s++"
+    r"(?:[\w/&.+#()-]++\s++){0,4}?(?:" + _ROLE_OR_TEAM_BY_LETTER + r")\b"
 )
 # what _ROLE_SUBJECT can open with past its leading marks, if not a label (keep in step)
 _ROLE_SUBJECT_STARTS: Final[tuple[str, ...]] = ("if you", "you", "the", "this", "our", "a")
@@ -677,7 +766,7 @@ _ADDRESSED_ROLE: Final = re.compile(
     _ADDRESSING_RX + r"(?:(?:member|part) of (?:the |our )?)?[/*_\"]?"
     r"(?:(?!(?:between|of|for|with|to|in|on|at|from|former|ex|prior|previous|who|which|that)\b)"
     r"[\w/&.+#()-]+\s+){0,3}?(?:"
-    + _ROLE_OR_TEAM_RX
+    + _ROLE_OR_TEAM_BY_LETTER
     # the role ends the phrase: "As a X, you ...", "As a /Designer/Developer/, you'll ..."
     + r")\b(?:/[\w-]+)*[/*_\"]?\s*,?\s*(?:you|you'll|you will|your)\b"
 )
@@ -700,13 +789,16 @@ _ROLE_TITLE_LINE: Final = re.compile(
     r"if|as|this|experience|strong|great|excellent|(?:lead|leading|support)\s+(?:an?|the|our|"
     r"your|and|cross|teams?))\b)"
     r"(?:(?!(?:with|our|the|to|for|of|in|an?|your|on|across|alongside|and|by|from|"
-    r"between)\b)[\w/&.+#()',-]+[ \t]+){0,5}?"
-    + CUE_ROLE_RX
-    + r"\b(?!"
+    r"between)\b)[\w/&.+#()',-]++[ \t]++){0,5}?"  # (possessive: as in _ROLE_SUBJECT)
+    + "(?:"
+    + _ROLE_BY_LETTER
+    + r")\b(?!"
     + _NOT_A_ROLE_AFTER
     + r")[ \t]*(?:$|[:(\-–—,|/]|https?|\$|[\w/.+#-]+(?:[ \t]+[\w/.+#-]+)?[ \t]*$)"
 )
 _ROLE_BEFORE: Final = re.compile(r"\b" + CUE_ROLE_RX + r"[\s-]*$")
+# the words a role _ROLE_BEFORE finds can end with (and a few more words of the regex)
+_ROLE_WORDS: Final = _words_in(CUE_ROLE_RX)
 _NOT_A_PERSON: Final = re.compile(
     r"\s+to\s|(?:\s+for)?\s+(?:(?:new|more|better|the best|innovative|creative)\s+)?"
     r"(?:ways?|feedback|opportunit\w+|partners?|investors?|funding|ideas?|input|collaborations?|customers?|"
@@ -730,16 +822,32 @@ _OPENINGS_INTRO: Final = re.compile(
     r"\b(?:(?:hiring|recruiting) (?:across|for|in)\b(?!.*\b(?:this|the) role\b)|hiring\W*$|"
     r"(?:open (?:roles|positions)|openings|positions|roles|vacancies)\b)"
 )
+# a _OPENINGS_INTRO match has one of these words (keep in step with the regex)
+_OPENINGS_WORDS: Final[tuple[str, ...]] = (
+    "hiring",
+    "recruiting",
+    "openings",
+    "positions",
+    "roles",
+    "vacancies",
+)
 _OPENING_LABEL: Final = re.compile(r"[^:\n]{1,60}:|(?P<dash>[^\n]{1,80}?\s[–—-]\s)|[^\n]*\|")
 _OPENING_ITEM: Final = re.compile(_OPENING_LABEL.pattern + r"|.{0,60}$")
 # a clause about the company inside a sentence: ", and we focus on ...", "; it uses ..."
+# (its first character is taken by one class, then looked back at, where each alternative would
+# open with its own: the same matches, but the engine tries one only at such a character, not
+# at every one in the sentence)
 _CLAUSE_WE: Final = re.compile(
-    r"(?:(?:[,;:]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but|so)\s+)(?:we|we're|we've|we are|they|"
-    r"they're)|\s(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
+    r"[,;:\s](?:(?<=[,;:])\s+(?:(?:and|but|so)\s+)?(?:we|we're|we've|we are|they|they're)|"
+    r"(?<=\s)(?:and|but|so)\s+(?:we|we're|we've|we are|they|they're)|"
+    r"(?<=\s)(?:as|while|where)\s+(?:we|we're|we've|we are))\s+"
     r"(?!(?:'d|would|value|expect|want|need|prefer|look|require|seek|hope|love|ask|care)\w*\b)"
 )  # ("it" is left out: in lower-cased text it is also the acronym IT)
-_WITH_BEFORE_LIST: Final = re.compile(r"\b(?:with|across|alongside)\b")
-_LIST_SPLIT: Final = re.compile(r",|;|&|/|\band\b")
+_WITH_WORDS: Final[tuple[str, ...]] = ("with", "across", "alongside")
+_WITH_BEFORE_LIST: Final = re.compile(r"\b(?:" + "|".join(_WITH_WORDS) + r")\b")
+# r",|;|&|/|\band\b" with its "and" written to open with its letter: every alternative then opens
+# with a literal, and the engine tries the split only at those five characters, not at each one
+_LIST_SPLIT: Final = re.compile(r",|;|&|/|a(?<!\wa)nd\b")
 _DEPARTMENT: Final = re.compile(
     r"(?:(?:and|also|plus)\s+)?(?:product(?: management| design)?|engineering|software engineering|"
     r"design|sales|marketing|operations|support|finance|legal|hr|people|recruiting|"
@@ -762,6 +870,12 @@ _HIRED_IS_OTHER: Final = re.compile(
 )
 _NOT_HIRED_AFTER: Final = re.compile(_NOT_A_ROLE_AFTER)
 _PRODUCT_ADJ_AFTER: Final = re.compile(r"[\s-](?:" + "|".join(_PRODUCT_ADJECTIVES) + r")\b")
+# the words the text after a hit, past spaces and hyphens, opens with (the whole run of
+# letters and digits there) where _TEAM_AFTER (or else a '/' or '&'), _PRODUCT_AFTER or
+# _PRODUCT_ADJ_AFTER can match, read off the regexes (and a few letters of their classes)
+_TEAM_WORDS: Final = _words_in(_TEAM_AFTER.pattern)
+_PRODUCT_WORDS: Final = _words_in(_PRODUCT_AFTER.pattern)
+_PRODUCT_ADJECTIVE_WORDS: Final = frozenset(_PRODUCT_ADJECTIVES)
 _PRODUCT_VERB_BEFORE: Final = re.compile(
     r"\b(?:our|its|their|bring|brings|bringing|deliver|delivers|offer|offers|provide|provides|"
     r"sell|sells|the company's)\s+(?:[\w-]+\s+){0,2}$"
@@ -779,8 +893,12 @@ _URL_TOKEN: Final = re.compile(
 _URL: Final = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|io|co|org|net|ly|ai|app|dev)\b(?:/\S*)?"
 )
-# (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped)
-_HEADING_LINE: Final = re.compile(r"[\s\-–=*#_:>•·]*([a-z][a-z0-9'&/ ,]{1,40})[\s\-–=*#_]*(:|$)")
+# (a greedy label only takes in the trailing spaces a lazy one leaves, and they are stripped;
+# possessive: the label opens with a letter the marks before it never take, and where the
+# longest label and the run of marks after it do not reach a ':' or the end, no shorter one
+# does, as the two share only the space; so a line matches as it would with backtracking,
+# without the forty tries that each fail)
+_HEADING_LINE: Final = re.compile(r"[\s\-–=*#_:>•·]*+([a-z][a-z0-9'&/ ,]{1,40}+)[\s\-–=*#_]*+(:|$)")
 # a heading of a section about the company: it opens with one of these words, or it ends with
 # one of _HEADING_FACTS_END ("Our tech stack")
 _HEADING_COMPANY: Final = re.compile(
@@ -790,6 +908,7 @@ _HEADING_COMPANY: Final = re.compile(
     r"culture|our culture|our team|the team|interview process|hiring process|"
     r"how to apply|to apply|apply)\b"
 )
+_HEADING_COMPANY_STARTS: Final = _opening_runs(_HEADING_COMPANY.pattern)
 _HEADING_FACTS_END: Final[tuple[str, ...]] = (
     "stack",
     "tech we use",
@@ -805,6 +924,7 @@ _HEADING_FACTS_END: Final[tuple[str, ...]] = (
     "challenges",
     "technology",
 )
+_HEADING_FACTS_LAST: Final = frozenset(words.split()[-1] for words in _HEADING_FACTS_END)
 _HEADING_ROLE: Final = re.compile(
     r"(?:the role|about the role|role|the position|about the position|position|the job|"
     r"job description|responsibilities|requirements|qualifications|what you'll do|"
@@ -814,6 +934,7 @@ _HEADING_ROLE: Final = re.compile(
     r"we are looking for|must have|preferred|in this role|your role|key responsibilities|roles|"
     r"open roles|openings|open positions|positions|jobs)\b"
 )
+_HEADING_ROLE_STARTS: Final = _opening_runs(_HEADING_ROLE.pattern)
 _LIST_MARKS: Final = frozenset("•*>-–·")
 _ALL: Final = 0
 _NONE: Final = 1 << 30
@@ -1050,7 +1171,7 @@ class _Post:
                         kind = _COMPANY_SECTION  # "Stack: Python, Go" covers its own line
                     else:
                         in_company = True
-                elif in_company and _HEADING_ROLE.match(label):
+                elif in_company and _is_role_heading(label):
                     in_company = False
             elif (
                 in_company
@@ -1073,7 +1194,7 @@ class _Post:
                 if title and n >= 400 and line[title.end() - 1 : title.end()] != ":":
                     title = None  # a long paragraph opens a role's block only as its label
                     # ("- Product Designer: Ever thought of ... You'll create prototypes.")
-            if title is None and pos > header_end and line.count("|") >= 2:
+            if title is None and pos > header_end and "|" in line and line.count("|") >= 2:
                 if header_block:  # a second header line right under the first one
                     kind |= _NOT_DEMAND_LINE
                 else:
@@ -1181,7 +1302,7 @@ class _Post:
                     if (
                         (listed or (n <= 300 and _OPENING_ITEM.match(stripped)))
                         and not self.cue(STRONG, pos, pos + len(line))  # requirements and
-                        and not (n <= 45 and _HEADING_ROLE.match(stripped))  # their headings
+                        and not (n <= 45 and _is_role_heading(stripped))  # their headings
                     ):  # end the list
                         names_role = roles and _any_in(roles, pos, pos + len(line))
                         if pms and _any_in(pms, pos, pos + len(line)):
@@ -1201,7 +1322,7 @@ class _Post:
                     intro_other = stripped[-1] == ":" and self._intro_is_other(pos, line)
                     if stripped[-1] == ":":  # not "We're hiring a Product Manager to:"
                         openings = not self.cue(STRONG | PM, pos, pos + len(line)) and bool(
-                            _OPENINGS_INTRO.search(stripped)
+                            _opens_openings(stripped)
                         )
                         pm_item = False
             else:
@@ -1332,10 +1453,11 @@ class _Post:
         s = line.strip()
         label = s.strip(" -*#:")
         end = pos + len(line)
-        if self.cue(STRONG | WEAK | HIRE | GENERIC, pos, end) or _HEADING_ROLE.match(label):
+        if self.cue(STRONG | WEAK | HIRE | GENERIC, pos, end) or _is_role_heading(label):
             return False  # "Requirements:", "We are hiring for:", "Five opportunities:"
         return bool(
-            _COMPANY_START.match(s) or _THIRD_PERSON.match(s) or self.cue(NOT_DEMAND, pos, end)
+            _opens_about_company(s, 0, len(s)) or _third_person(s, 0, len(s))
+            or self.cue(NOT_DEMAND, pos, end)
             or _is_company_heading(label[:40])
         )  # fmt: skip
 
@@ -1443,7 +1565,7 @@ class _Post:
             or (
                 not self.cue(STRONG, start, end)
                 and _COMPANY_VERB.search(ctx, s_at, end)
-                and _THIRD_PERSON.match(ctx, s_at, end)
+                and _third_person(ctx, s_at, end)
                 # (not "PM who has a technical background": a PM subject is the candidate)
                 and not self.cue(PM, s_at, _SUBJECT_START.match(ctx, s_at).end() + 1)  # type: ignore[union-attr]
             )
@@ -1522,7 +1644,10 @@ _BRACKETED: Final = re.compile(r"\s*\(.*?\)\s*")
 
 def _company_name(header: str) -> str | None:
     """First segment of an HN header line ("acme corp (yc w15) | pm | nyc" -> "acme corp")."""
-    name = _BRACKETED.sub(" ", header.split("|", 1)[0]).strip(" -:\t")
+    name = header.split("|", 1)[0]
+    if "(" in name:  # (every bracket _BRACKETED takes out opens with one)
+        name = _BRACKETED.sub(" ", name)
+    name = name.strip(" -:\t")
     return name if 2 <= len(name) <= 40 else None
 
 
@@ -1649,7 +1774,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
         return False
     if (
         category in _TEAM_CHECKED
-        and next_word.startswith(_TEAM_START)
+        and (mark == "/" or mark == "&" or word in _TEAM_WORDS)
         and _TEAM_AFTER.match(ctx, end)
     ):
         return False
@@ -1658,11 +1783,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     roles = cues.get(ROLE)
     if roles:
         j = _bisect_left(roles, start - 40)
-        if (
-            j < len(roles)
-            and roles[j] < start
-            and _ROLE_BEFORE.search(ctx, max(0, start - 40), start)
-        ):
+        if j < len(roles) and roles[j] < start and _role_before(ctx, max(0, start - 40), start):
             return False  # "engineers influence decisions": another role's doing
     if post.in_url(start, end) or post.in_company_name(start, end):
         return False
@@ -1676,21 +1797,21 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
             listed = post._departments[s_start] = (
                 post.cue(HIRE | WEAK | GENERIC, prev, s_end)
                 and not post.cue(STRONG, s_start, s_end)
-                and not _WITH_BEFORE_LIST.search(ctx, s_start, start)
+                and not _with_before(ctx, s_start, start)
                 and _is_department_list(ctx[s_start:s_end])
             )
         if listed:
             return False  # "hiring in product management, engineering, technical writing"
     if (
         after == end + 1
-        and next_word.startswith(_PRODUCT_ADJECTIVES)
+        and word in _PRODUCT_ADJECTIVE_WORDS
         and _PRODUCT_ADJ_AFTER.match(ctx, end)
         and _PRODUCT_VERB_BEFORE.search(ctx, max(s_start, start - 30), start)
     ):  # "bring AI-powered sleep diagnosis to patients", not "experience shipping AI-powered X"
         return False
     if (
         after > end
-        and next_word.startswith(_PRODUCT_NOUNS)
+        and word in _PRODUCT_WORDS
         and _PRODUCT_AFTER.match(ctx, end)
         and _OWNER_BEFORE.search(ctx, max(s_start, start - 40), start)
     ):
@@ -1704,7 +1825,7 @@ def _is_demand(post: _Post, start: int, end: int, category: str) -> bool:
     if neg:
         j = _bisect_left(neg, end)
         if j < len(neg) and neg[j] < end + 90:
-            return not _NEGATED_AFTER.match(ctx, end, s_end)
+            return not _negated_after(ctx, end, s_end)
     return True
 
 
@@ -1715,6 +1836,16 @@ def _is_word_char(c: str) -> bool:
 
 # (the two regexes below are tried on the start of every sentence that has a hit: compiled, a
 # slice and a startswith that rule most sentences out cost a fraction of a regex call)
+def _third_person(text: str, at: int, end: int) -> bool:
+    """`_THIRD_PERSON` matches text[at:end] at `at` (see _THIRD_PERSON_FORMS)."""
+    form = 2 if text.find(",", at, end) >= 0 else 0
+    for noun in _REQUIREMENT_WORDS:
+        if text.find(noun, at, end) >= 0:
+            form += 1
+            break
+    return bool(_THIRD_PERSON_FORMS[form].match(text, at, end))
+
+
 def _opens_with_role_subject(ctx: str, at: int, end: int) -> bool:
     """`_ROLE_SUBJECT` matches ctx[at:end] at `at`, which it can only where, past its leading
     marks, a label ("Support:") or one of _ROLE_SUBJECT_STARTS comes first."""
@@ -1731,11 +1862,18 @@ def _opens_about_company(ctx: str, at: int, end: int) -> bool:
     """`_COMPANY_START` matches ctx[at:end] at `at`, which it can only where, past its leading
     marks, the first word is one of _COMPANY_START_WORDS."""
     p = at
+    marks = True  # the regex's leading class takes every character passed (\d: not '²')
     # (isdigit takes in every \d; nothing it takes in can open a word)
     while p < end and (ctx[p].isspace() or ctx[p] in "•*>-–.)" or ctx[p].isdigit()):
+        if marks and ctx[p].isdigit() and not ctx[p].isdecimal():
+            marks = False
         p += 1
-    if _word_at(ctx, p, end) not in _COMPANY_START_WORDS:
+    word = _word_at(ctx, p, end)
+    if word not in _COMPANY_START_WORDS:
         return False
+    after = p + len(word)
+    if marks and word in _COMPANY_PRONOUNS and (after == end or ctx[after] != "_"):
+        return True  # ("we build ...": the pronoun, then a word boundary)
     return bool(_COMPANY_START.match(ctx, at, end))
 
 
@@ -1850,13 +1988,66 @@ def _is_company_heading(label: str) -> bool:
     """A heading about the company: `_HEADING_COMPANY` at its start or a word of
     `_HEADING_FACTS_END` at its end (a heading has no line break; compiled, these tests cost a
     fraction of one regex search for either)."""
-    if _HEADING_COMPANY.match(label):
+    if _word_at(label, 0, len(label)) in _HEADING_COMPANY_STARTS and _HEADING_COMPANY.match(label):
         return True
+    last = len(label)  # (the label then ends with the last word of one of them)
+    while last > 0 and label[last - 1].isalnum():
+        last -= 1
+    if label[last:] not in _HEADING_FACTS_LAST:
+        return False
     for words in _HEADING_FACTS_END:
         k = len(label) - len(words)
         if k >= 0 and label.endswith(words) and (k == 0 or not _is_word_char(label[k - 1])):
             return True
     return False
+
+
+def _is_role_heading(label: str) -> bool:
+    """`_HEADING_ROLE` matches at the start of `label` (which opens with one of its runs)."""
+    if _word_at(label, 0, len(label)) not in _HEADING_ROLE_STARTS:
+        return False
+    return bool(_HEADING_ROLE.match(label))
+
+
+# (each regex below is tried only where its words are in the text: compiled, a few str.find
+# calls cost a fraction of a regex call, and most texts asked about have none of them)
+def _opens_openings(line: str) -> bool:
+    """`_OPENINGS_INTRO` is found in `line`."""
+    for word in _OPENINGS_WORDS:
+        if word in line:
+            return bool(_OPENINGS_INTRO.search(line))
+    return False
+
+
+def _with_before(ctx: str, a: int, b: int) -> bool:
+    """`_WITH_BEFORE_LIST` is found in ctx[a:b]."""
+    for word in _WITH_WORDS:
+        if ctx.find(word, a, b) >= 0:
+            return bool(_WITH_BEFORE_LIST.search(ctx, a, b))
+    return False
+
+
+def _negated_after(ctx: str, end: int, s_end: int) -> bool:
+    """`_NEGATED_AFTER` matches ctx[end:s_end] at `end`."""
+    stop = min(s_end, end + _NEGATION_REACH)
+    if ctx.find("not", end, stop) < 0 and ctx.find("n't", end, stop) < 0:
+        return False
+    return bool(_NEGATED_AFTER.match(ctx, end, s_end))
+
+
+def _role_before(ctx: str, lo: int, pos: int) -> bool:
+    """`_ROLE_BEFORE` is found in ctx[lo:pos]: a role, then only spaces and hyphens. The role's
+    last word is then the whole run of word characters before them (the regex's \\b may look
+    before `lo`), which must be one of _ROLE_WORDS."""
+    j = pos
+    while j > lo and (ctx[j - 1].isspace() or ctx[j - 1] == "-"):
+        j -= 1
+    i = j
+    while i > 0 and _is_word_char(ctx[i - 1]):
+        i -= 1
+    if ctx[i:j] not in _ROLE_WORDS:
+        return False
+    return bool(_ROLE_BEFORE.search(ctx, lo, pos))
 
 
 def _is_department_list(sentence: str) -> bool:
