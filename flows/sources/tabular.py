@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flows.sources.common import FieldError
@@ -22,6 +22,7 @@ ID_COLUMNS = ("source_id", "id")
 TEXT_COLUMNS = ("description", "text", "body", "description_html")
 _SOURCE = re.compile(r"^[a-z0-9_]{1,32}$")
 _PERIODS = {"year", "month", "week", "day", "hour"}
+EARLIEST_YEAR = 1990  # a posted month before it is a typo, not a job posting
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
 
@@ -66,7 +67,10 @@ def _number(rec: dict, name: str) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise FieldError(name, value, "a number")
-    return float(str(value).replace(",", ""))
+    try:  # ("120,000" and "$120000" read as 120000)
+        return float(str(value).replace(",", "").strip().lstrip("$€£").strip())
+    except ValueError:
+        raise FieldError(name, value, "a number") from None
 
 
 def _remote(value: Any) -> bool | None:
@@ -126,6 +130,14 @@ def _parsed(rec: dict, *, fetched_at: datetime) -> dict:
     salary = (_number(rec, "salary_min"), _number(rec, "salary_max"))
     if month_at is None:
         raise _Unusable("record has no posted_month or posted_at")
+    # implausible dates would stretch every trend's time axis (a "1899-01" month) or date a
+    # posting after it was seen
+    if month_at.year < EARLIEST_YEAR:
+        raise _Unusable(f"posted {month_at:%Y-%m}: before {EARLIEST_YEAR}, not a posting date")
+    if (month_at.year, month_at.month) > (seen.year, seen.month):
+        raise _Unusable(f"posted {month_at:%Y-%m}, after the record was fetched ({seen:%Y-%m-%d})")
+    if seen > datetime.now(UTC) + timedelta(days=1):
+        raise _Unusable(f"fetched_at {seen:%Y-%m-%d} is in the future")
     period = _text(rec, "salary_period")
     if period is not None and period not in _PERIODS:
         raise _Unusable(f"salary_period {period!r} is not one of {sorted(_PERIODS)}")

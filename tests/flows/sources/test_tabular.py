@@ -59,3 +59,25 @@ def test_numeric_ids_are_text_as_before():
     rows = [tabular.parse_record({**GOOD, "id": v, "source_id": None}, fetched_at=AT, ref="r")
             for v in (7, 7.5)]  # fmt: skip
     assert [row["source_id"] for row, _ in rows] == ["7", "7.5"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"posted_month": "1899-01", "posted_at": None}, "posted 1899-01: before 1990, not a "
+                                                         "posting date"),
+        ({"posted_month": "2099-01", "posted_at": None}, "posted 2099-01, after the record was "
+                                                         "fetched (2024-06-01)"),
+        ({"fetched_at": "2999-01-01"}, "fetched_at 2999-01-01 is in the future"),
+        ({"salary_min": "abc"}, "record field 'salary_min' is text ('abc'), expected a number"),
+    ],
+)  # fmt: skip
+def test_implausible_dates_and_unreadable_numbers_are_named(change, reason):
+    row, q = tabular.parse_record({**GOOD, **change}, fetched_at=AT, ref="r")
+    assert row is None
+    assert q["reason"] == reason
+
+
+def test_salary_amounts_may_carry_a_currency_sign():
+    row, _ = tabular.parse_record({**GOOD, "salary_min": "$120,000"}, fetched_at=AT, ref="r")
+    assert row["salary_min"] == 120000.0
