@@ -8,11 +8,19 @@ Where the work runs, in order of precedence:
 An address connects to an existing Dask scheduler (`tcp://host:8786`); `workers` N >= 1
 starts a LocalCluster of N single-threaded worker processes for the run. Workers only
 compute: every write to the warehouse is made by the flow's own process (one writer).
+
+The config file is checked as it is read: a file that is not TOML, a section or key pmpulse
+does not know (a misspelling would otherwise be ignored), a value of the wrong type, or a
+`PMPULSE_CONFIG` naming a file that does not exist raises `ConfigError`, whose message names
+the file, the line or key, and the problem.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
+import re
 import threading
 import tomllib
 from collections.abc import Iterator
@@ -49,17 +57,87 @@ _override: Placement | None = None
 _state = threading.local()
 
 
+# Sections of the config file and their keys; [schedules] holds one key per deployment of
+# flows/serve.py (checked there, where the deployment names live).
+SECTIONS = {"dask": ("address", "workers"), "schedules": None}
+WORKERS_RULE = "must be a whole number of workers, 0 (in this process) or more"
+
+
+class ConfigError(ValueError):
+    """The config file or a PMPULSE_ setting is unusable: the message says where and why."""
+
+
 def config_file() -> Path:
-    return Path(os.environ.get("PMPULSE_CONFIG", "pmpulse.toml"))
+    return Path(os.environ.get("PMPULSE_CONFIG") or "pmpulse.toml")
 
 
 def read_config(path: Path | None = None) -> dict:
-    """The TOML config file as a dict ({} when there is none)."""
+    """The TOML config file as a dict ({} when the default file is absent).
+
+    Raises ConfigError for a file PMPULSE_CONFIG (or `path`) names that does not exist, for
+    text that is not TOML (naming the line), and for a section pmpulse does not know.
+    """
+    named = path is not None or bool(os.environ.get("PMPULSE_CONFIG"))
     path = path or config_file()
-    if not path.is_file():
+    if not path.exists() and not named:
         return {}
-    with path.open("rb") as f:
-        return tomllib.load(f)
+    if not path.is_file():
+        how = "is not a file" if path.exists() else "does not exist"
+        by = "PMPULSE_CONFIG names" if os.environ.get("PMPULSE_CONFIG") else "config file"
+        raise ConfigError(f"{by} {path}, which {how}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+        config = tomllib.loads(text)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {_toml_problem(str(exc), text)}") from None
+    for name, value in config.items():
+        if name not in SECTIONS:
+            what = f"section [{name}]" if isinstance(value, dict) else f"top-level key {name!r}"
+            raise ConfigError(
+                f"{path}: unknown {what}{did_you_mean(name, SECTIONS)} "
+                f"(known sections: {', '.join(f'[{s}]' for s in SECTIONS)})"
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: {name} must be a [{name}] section, not a value")
+    return config
+
+
+def config_section(name: str, known: tuple[str, ...] | list[str]) -> tuple[Path, dict]:
+    """The config file's path and its [name] section; ConfigError for a key not in `known`."""
+    section = read_config().get(name, {})
+    for key in section:
+        if key not in known:
+            raise ConfigError(
+                f"{config_file()}: [{name}] unknown key {key!r}{did_you_mean(key, known)} "
+                f"(known keys: {', '.join(known)})"
+            )
+    return config_file(), section
+
+
+def _toml_problem(message: str, text: str) -> str:
+    """tomllib's message as 'line N, column M: problem: <the line>'."""
+    where = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if where is None:  # "(at end of document)" and the like
+        return message
+    line, column = int(where[1]), int(where[2])
+    lines = text.splitlines()
+    shown = f": {lines[line - 1].strip()!r}" if line <= len(lines) else ""
+    return f"line {line}, column {column}: {message[: where.start()]}{shown}"
+
+
+def toml_value(value: object) -> str:
+    """`value` as it is written in TOML (strings in double quotes), for messages."""
+    return json.dumps(value, default=str)
+
+
+def did_you_mean(word: str, known) -> str:
+    """' (did you mean 'x'?)' for the known name closest to a misspelt `word`, else ''."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def configure(workers: int | None = None, address: str | None = None) -> None:
@@ -68,14 +146,35 @@ def configure(workers: int | None = None, address: str | None = None) -> None:
     _override = None if workers is None and not address else Placement(address, workers or 0)
 
 
+def check_config() -> None:
+    """Raise ConfigError now for a bad config file or PMPULSE_ setting (CLI start-up), not
+    later as a crash inside a flow."""
+    _configured()
+
+
 def placement() -> Placement:
     """The placement in force: CLI flags, else environment, else the config file."""
     if _override is not None:
         return _override
-    section = read_config().get("dask", {})
-    address = os.environ.get("PMPULSE_DASK_ADDRESS") or section.get("address")
-    workers = os.environ.get("PMPULSE_WORKERS") or section.get("workers") or 0
-    return Placement(address or None, int(workers))
+    return _configured()
+
+
+def _configured() -> Placement:
+    """The placement from the environment, else the config file; both are checked."""
+    path, section = config_section("dask", SECTIONS["dask"])
+    address = section.get("address")
+    if address is not None and not isinstance(address, str):
+        raise ConfigError(
+            f"{path}: [dask] address = {toml_value(address)}: must be a scheduler address "
+            'in quotes, e.g. "tcp://host:8786"'
+        )
+    workers = section.get("workers", 0)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise ConfigError(f"{path}: [dask] workers = {toml_value(workers)}: {WORKERS_RULE}")
+    env = os.environ.get("PMPULSE_WORKERS", "").strip()
+    if env and not env.isdigit():
+        raise ConfigError(f"PMPULSE_WORKERS={env!r}: {WORKERS_RULE}")
+    return Placement(os.environ.get("PMPULSE_DASK_ADDRESS") or address or None, int(env or workers))
 
 
 def task_runner(where: Placement) -> TaskRunner | None:

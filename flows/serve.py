@@ -8,18 +8,23 @@
 Schedules are overridable, without code, in the config file (`PMPULSE_CONFIG`, default
 `pmpulse.toml`): `[schedules]` with `daily-collection = "30 5 * * *"` (a cron string, or
 "off" for no schedule), or in the environment: `PMPULSE_SCHEDULE_DAILY_COLLECTION=...`.
-`pmpulse serve` serves them from one process (Prefect's `serve`); `prefect.yaml` declares
-the same deployments for a Prefect server with workers.
+A misspelled deployment name or a cron string Prefect can't schedule is refused
+(`scale.ConfigError`) rather than ignored. `pmpulse serve` serves them from one process
+(Prefect's `serve`); `prefect.yaml` declares the same deployments for a Prefect server with
+workers.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, serve
+from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from pydantic import ValidationError
 
 from flows import logs, scale
 from flows.ingest import ingest
@@ -82,18 +87,70 @@ class Planned:
     description: str
 
 
+ENV_PREFIX = "PMPULSE_SCHEDULE_"
+OFF = ("", "off", "none")
+
+
 def schedules() -> dict[str, str | None]:
-    """Cron per deployment: defaults, then `[schedules]` of the config file, then env vars."""
-    configured = {**DEFAULT_SCHEDULES, **scale.read_config().get("schedules", {})}
-    for name in DEFAULT_SCHEDULES:
-        env = os.environ.get("PMPULSE_SCHEDULE_" + name.upper().replace("-", "_"))
-        if env:
-            configured[name] = env
-    return {
-        name: None if str(cron).strip().lower() in ("", "off", "none") else str(cron).strip()
-        for name, cron in configured.items()
-        if name in DEFAULT_SCHEDULES
-    }
+    """Cron per deployment: defaults, then `[schedules]` of the config file, then env vars.
+
+    Raises scale.ConfigError, naming the key or variable, for a deployment pmpulse does not
+    have (a misspelling would otherwise be ignored), a value that is not text, and a cron
+    string Prefect would refuse or that never fires.
+    """
+    path, section = scale.config_section("schedules", list(DEFAULT_SCHEDULES))
+    configured = {name: (cron, f"default {name}") for name, cron in DEFAULT_SCHEDULES.items()}
+    for name, cron in section.items():
+        configured[name] = (cron, f"{path}: [schedules] {name} = {scale.toml_value(cron)}")
+    env_names = {ENV_PREFIX + name.upper().replace("-", "_"): name for name in DEFAULT_SCHEDULES}
+    for var, value in os.environ.items():
+        if var.startswith(ENV_PREFIX) and var not in env_names:
+            raise scale.ConfigError(
+                f"unknown environment variable {var}{scale.did_you_mean(var, env_names)} "
+                f"(known: {', '.join(env_names)})"
+            )
+        if var in env_names and value.strip():
+            configured[env_names[var]] = (value, f"{var}={value!r}")
+    return {name: checked_cron(cron, where) for name, (cron, where) in configured.items()}
+
+
+def checked_cron(cron: object, where: str) -> str | None:
+    """`cron` stripped, or None for "off"; ConfigError, starting with `where` (the setting
+    as written), if Prefect could not schedule it."""
+    if not isinstance(cron, str):
+        raise scale.ConfigError(
+            f'{where}: must be a cron string in quotes (e.g. "0 6 * * *") or "off"'
+        )
+    cron = cron.strip()
+    if cron.lower() in OFF:
+        return None
+    problem = cron_problem(cron)
+    if problem:
+        raise scale.ConfigError(f"{where}: {problem}")
+    return cron
+
+
+def cron_problem(cron: str) -> str | None:
+    """Why Prefect's cron schedules would refuse `cron` or never run it; None if it is fine."""
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        if reason.startswith("Invalid cron string"):
+            reason = "not a valid cron string"
+        return (
+            f"{reason}; expected 5 fields 'minute hour day-of-month month day-of-week' "
+            '(UTC), e.g. "0 6 * * *", or "off"'
+        )
+    try:  # the croniter Prefect validates with (not a dependency of pmpulse's own)
+        from prefect._vendor.croniter import CroniterError, croniter
+    except ImportError:  # pragma: no cover - Prefect moved it: skip this check
+        return None
+    try:
+        croniter(cron, datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
+    except CroniterError:
+        return "never fires (no such date, e.g. 31 February)"
+    return None
 
 
 def planned(db_path: str, inbox: str | None = None) -> list[Planned]:

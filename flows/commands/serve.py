@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from flows.progress import say
 from flows.settings import db_path
@@ -27,10 +28,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from flows import serve
+    from flows import scale, serve
 
     path = str(db_path(args.db).resolve())
-    print(serve.listing(path, args.inbox))
+    try:
+        scale.check_config()  # the served flows read [dask]
+        print(serve.listing(path, args.inbox))
+    except scale.ConfigError as exc:  # refused before anything is served
+        print(f"pmpulse serve: {exc}", file=sys.stderr)
+        return 2
     if args.list:
         return 0
     say("serving; Ctrl-C stops (runs and schedules are visible in the Prefect UI)")

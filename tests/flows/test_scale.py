@@ -45,10 +45,12 @@ def test_partitions_keep_whole_groups_and_pack_small_ones():
 
 
 def test_placement_from_flags_env_and_config(tmp_path, monkeypatch):
-    monkeypatch.setenv("PMPULSE_CONFIG", str(tmp_path / "pmpulse.toml"))
+    monkeypatch.chdir(tmp_path)  # no pmpulse.toml here
+    monkeypatch.delenv("PMPULSE_CONFIG", raising=False)
     monkeypatch.delenv("PMPULSE_DASK_ADDRESS", raising=False)
     monkeypatch.delenv("PMPULSE_WORKERS", raising=False)
     assert not scale.placement().distributed
+    monkeypatch.setenv("PMPULSE_CONFIG", str(tmp_path / "pmpulse.toml"))
     (tmp_path / "pmpulse.toml").write_text('[dask]\naddress = "tcp://scheduler.example:8786"\n')
     assert scale.placement().address == "tcp://scheduler.example:8786"
     monkeypatch.setenv("PMPULSE_DASK_ADDRESS", "tcp://127.0.0.1:8786")  # env wins over config
