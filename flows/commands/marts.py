@@ -15,10 +15,24 @@ HELP = (
 )
 
 
+def at_least_one(text: str) -> int:
+    """--min-postings as a whole number >= 1: with 0 or less, a month without a single PM
+    posting would count as reliable."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"{value}: must be at least 1 (a period with fewer PM postings is unreliable)"
+        )
+    return value
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-postings",
-        type=int,
+        type=at_least_one,
         default=MIN_POSTINGS,
         metavar="N",
         help=f"periods with fewer PM postings are unreliable and left out of trend tests "
