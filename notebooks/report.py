@@ -368,8 +368,13 @@ if "cluster" in inputs.levels:
             )  # fmt: skip
         )
 if not shown:
-    display(Markdown("_No emerging skills or trending clusters in this warehouse (run "
-                     "`pmpulse clusters` to build them)._"))  # fmt: skip
+    built = "emerging_skills" in tables and wh.scalar("SELECT count(*) FROM emerging_skills") > 0
+    display(Markdown(
+        "_No emerging skill among PM postings and no trending cluster in the window; the "
+        "emerging skills among all postings: `SELECT * FROM emerging_skills WHERE population "
+        "= 'all'`._" if built else "_No emerging skills or trending clusters in this warehouse "
+        "(run `pmpulse clusters` to build them)._"
+    ))  # fmt: skip
 
 # %% [markdown]
 # ## How to read this
