@@ -35,6 +35,14 @@ def missing_inputs(command: str, paths: list[str]) -> bool:
     return bool(missing)
 
 
+def _months(wh: dict) -> str:
+    """'59 months (2013-08-01 .. 2026-05-01)', '1 month (...)', or 'no month' when empty."""
+    n = wh.get("months") or 0
+    if not n:
+        return "no month"
+    return f"{n} month{'s' * (n != 1)} ({wh.get('first_month')} .. {wh.get('last_month')})"
+
+
 def print_summary(summary: dict, took: str = "took:") -> None:
     """The closing summary of a load, in plain lines (`took`: the label of its time)."""
     wh = summary.get("warehouse", {})
@@ -51,8 +59,7 @@ def print_summary(summary: dict, took: str = "took:") -> None:
                 f"quarantined:        {summary.get('quarantined', 0):,}"
                 + ("  (see the quarantine table)" if summary.get("quarantined") else ""),
                 f"warehouse now:      {wh.get('postings', 0):,} postings, "
-                f"{wh.get('pm_postings', 0):,} PM postings, {wh.get('months', 0)} months "
-                f"({wh.get('first_month')} .. {wh.get('last_month')})",
+                f"{wh.get('pm_postings', 0):,} PM postings, " + _months(wh),
                 f"{took:<20}{summary.get('seconds')} s",
             ]
         )

@@ -43,3 +43,17 @@ def test_an_input_path_that_does_not_exist_stops_the_command_before_any_work(
         f"pmpulse {command}: no such file or folder: {tmp_path / 'typo.jsonl'}\n"
     )
     assert not (tmp_path / "w.duckdb").exists()  # nothing loaded, no quarantine row
+
+
+def test_the_load_summary_counts_months_in_words(capsys):
+    from flows.commands.ingest import print_summary
+
+    one = {"postings": 3, "pm_postings": 1, "months": 1, "first_month": "2024-05-01",
+           "last_month": "2024-05-01"}  # fmt: skip
+    print_summary({"warehouse": one})
+    print_summary({"warehouse": {}})
+    lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("warehouse now")]
+    assert lines == [
+        "warehouse now:      3 postings, 1 PM postings, 1 month (2024-05-01 .. 2024-05-01)",
+        "warehouse now:      0 postings, 0 PM postings, no month",
+    ]
