@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import re
 import sys
+import unicodedata
 from pathlib import Path
 
 import polars as pl
@@ -32,37 +35,126 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_TITLE_CHARS = 300  # longer "titles" are descriptions or pasted pages, not job titles
+MISSING = ("null", "none", "nan")  # what exports write for a missing value
+JSON_LIST_START = re.compile(rb'\s*\[\s*(["{\[\]\d-]|(null|true|false)\b|$)')
+FORMATS = "expected one title per line, JSONL with a 'title' field, or a JSON list (UTF-8)"
+
+
 def read_titles(path: Path) -> tuple[list[str], list[str]]:
-    """Titles in the file, and one readable problem per line that held none."""
+    """Titles in the file, and one readable problem per line (or list item) that held none.
+
+    The file is a JSON list when it starts with "[" and parses as one (or plainly tries
+    to), JSONL when its first line starts with "{" (then every line must be a record),
+    else one title per line (a line starting with "{", or ending with "}" after a '"key":',
+    is read as a record). Raises ValueError when the file as a whole is not titles: binary
+    data, or a JSON list that does not parse.
+    """
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ValueError(f"{path}: binary data (NUL bytes), not text; {FORMATS}")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if data.lstrip().startswith(b"["):
+        rows = _json_list(path, data)
+        if rows is not None:
+            return _titles([(f"{path}: item {i}", item) for i, item in enumerate(rows, 1)])
+    lines = data.split(b"\n")
+    jsonl = next((line.strip() for line in lines if line.strip()), b"").startswith(b"{")
     titles: list[str] = []
     problems: list[str] = []
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    if text.lstrip().startswith("["):  # a JSON list of titles (or of records with 'title')
+    for n, raw in enumerate(lines, start=1):
         try:
-            rows = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return [], [f"{path}: not a valid JSON list ({exc.msg} at line {exc.lineno})"]
-        lines = [json.dumps(r) if isinstance(r, dict) else str(r) for r in rows]
-    else:
-        lines = text.splitlines()
-    for n, line in enumerate(lines, start=1):
-        line = line.strip()
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            problems.append(f"{path}:{n}: not UTF-8 text (byte {exc.start + 1} of the line)")
+            continue
         if not line:
             continue
-        if not line.startswith("{"):
-            titles.append(line)
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(f"{path}:{n}: not valid JSON ({exc.msg})")
-            continue
-        title = record.get("title") if isinstance(record, dict) else None
-        if not isinstance(title, str) or not title.strip():
-            problems.append(f"{path}:{n}: no 'title' text in the record")
-            continue
-        titles.append(title)
+        value: object = line
+        if jsonl or line.startswith("{") or (line.endswith("}") and '":' in line):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+        title, problem = _title(value)
+        if problem is None:
+            titles.append(title)
+        else:
+            problems.append(f"{path}:{n}: {problem}")
     return titles, problems
+
+
+def _json_list(path: Path, data: bytes) -> list | None:
+    """The JSON list in `data`; None when it is plain lines after all ("[Remote] PM")."""
+    looks_json = JSON_LIST_START.match(data) is not None
+    try:
+        rows = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        if not looks_json:
+            return None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"{path}: not UTF-8 text (line {line}); {FORMATS}") from None
+    except json.JSONDecodeError as exc:
+        if not looks_json:
+            return None
+        raise ValueError(
+            f"{path}: not a valid JSON list ({exc.msg} at line {exc.lineno}, column "
+            f"{exc.colno}); {FORMATS}"
+        ) from None
+    return rows if isinstance(rows, list) else None
+
+
+def _titles(found: list[tuple[str, object]]) -> tuple[list[str], list[str]]:
+    """The title in each (where, JSON value or line), or a problem naming `where`."""
+    titles: list[str] = []
+    problems: list[str] = []
+    for where, value in found:
+        title, problem = _title(value)
+        if problem is None:
+            titles.append(title)
+        else:
+            problems.append(f"{where}: {problem}")
+    return titles, problems
+
+
+def _title(value: object) -> tuple[str, str | None]:
+    """(title, None) for a usable title (a string or a record's 'title'), else ("", why)."""
+    if isinstance(value, dict):
+        if "title" not in value:
+            return "", "no 'title' field in the record"
+        value = value["title"]
+        if not isinstance(value, str):
+            return "", f"'title' is {_json_type(value)}, not text"
+    elif not isinstance(value, str):
+        return "", f"{_json_type(value)}, not a title or a record with a 'title'"
+    text = value.strip()
+    if not text:
+        return "", "empty title"
+    if text.lower() in MISSING:
+        return "", f"{text!r} marks a missing value, not a title"
+    if any(_binary(c) for c in text if c not in "\t\n\r"):
+        return "", "control characters or undecodable bytes: binary data, not a title"
+    if not any(c.isalpha() for c in text):
+        return "", f"no letters in {text[:40]!r}: not a title"
+    if len(text) > MAX_TITLE_CHARS:
+        return "", f"{len(text):,} characters, too long for a job title (at most {MAX_TITLE_CHARS})"
+    return value, None
+
+
+def _binary(char: str) -> bool:
+    """A control character, a lone surrogate, or the mark of an undecodable byte."""
+    return char == "\ufffd" or unicodedata.category(char) in ("Cc", "Cs")
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "a record"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,9 +162,16 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"pmpulse titles: no such file: {path}", file=sys.stderr)
         return 2
-    titles, problems = read_titles(path)
+    try:
+        titles, problems = read_titles(path)
+    except ValueError as exc:  # not a titles file at all: nothing is written
+        print(f"pmpulse titles: {exc}", file=sys.stderr)
+        return 2
     for problem in problems:
         print(f"skipped {problem}", file=sys.stderr)
+    if problems and not titles:
+        print(f"pmpulse titles: no titles in {path}: every line was skipped", file=sys.stderr)
+        return 1
     frame = title_roles(pl.LazyFrame({"title": titles}, schema={"title": pl.String}))
     out = frame.select("title", "role", "seniority").collect()
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
