@@ -96,7 +96,7 @@ def test_json_list_items_that_are_not_titles_are_skipped(tmp_path, capsys):
 def test_plain_lines_that_are_not_titles_are_skipped(tmp_path, capsys):
     text = (
         b"Product Manager\nnull\n\xff\xfe Manager\n12345\n[Remote] Product Owner\n"
-        b"Product Owner {EMEA}\nSenior\x07PM\n"
+        b"Product Owner {EMEA}\nSenior\x07PM\n" + b"Product Manager " * 20
     )
     code, rows, err = _run(tmp_path, text, capsys)
     assert code == 0
@@ -109,6 +109,7 @@ def test_plain_lines_that_are_not_titles_are_skipped(tmp_path, capsys):
     assert "titles.txt:3: not UTF-8 text (byte 1 of the line)" in err
     assert "titles.txt:4: no letters in '12345': not a title" in err
     assert "titles.txt:7: control characters or undecodable bytes" in err
+    assert "titles.txt:8: 319 characters, too long for a job title (at most 300)" in err
 
 
 def test_binary_input_is_not_read_as_titles(tmp_path, capsys):
