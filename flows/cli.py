@@ -70,9 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     from flows import logs, scale
 
     logs.install()
-    scale.configure(args.workers, args.dask_address)
     try:
+        scale.configure(args.workers, args.dask_address)
+        scale.check_config()  # a bad pmpulse.toml or PMPULSE_ setting, before any flow starts
         return int(args._module.run(args) or 0)
+    except scale.ConfigError as exc:
+        print(f"pmpulse {args.command}: {exc}", file=sys.stderr)
+        return 2
     except WarehouseError as exc:
         print(f"pmpulse {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -55,3 +55,30 @@ def test_the_load_summary_counts_months_in_words(capsys):
     said = " ".join(capsys.readouterr().err.split())  # (the console wraps long lines)
     assert "3 postings, 1 PM postings, 1 month (2024-05-01 .. 2024-05-01) took:" in said
     assert "0 postings, 0 PM postings, no month took:" in said
+
+
+@pytest.mark.parametrize("command", ["ingest", "run"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[schedules\n", "not valid TOML: line 1, column 11: Expected ']'"),
+        ('[dask]\nworkers = "two"\n', '[dask] workers = "two": must be a whole number'),
+    ],
+)
+def test_a_bad_config_file_stops_the_command_in_one_line(
+    tmp_path, monkeypatch, capsys, command, text, expected
+):
+    """A broken pmpulse.toml is refused before any flow starts: exit 2, one line naming the
+    file, the line or key, and the problem (it was a tomllib/ValueError traceback)."""
+    config = tmp_path / "pmpulse.toml"
+    config.write_text(text)
+    monkeypatch.setenv("PMPULSE_CONFIG", str(config))
+    monkeypatch.delenv("PMPULSE_WORKERS", raising=False)
+    (tmp_path / "in.jsonl").write_text("")
+    code = cli.main([command, "--input", str(tmp_path / "in.jsonl"),
+                     "--db", str(tmp_path / "w.duckdb")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"pmpulse {command}: {config}: {expected}")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "w.duckdb").exists()
