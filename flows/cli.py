@@ -40,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--workers",
-            type=int,
+            type=workers,
             metavar="N",
             default=None,
             help="run heavy stages on a local Dask cluster of N workers (default: in process)",
@@ -59,6 +59,17 @@ def parser() -> argparse.ArgumentParser:
 # Prefect's temporary local server gets 20 s to start by default: on a loaded laptop it
 # sometimes needs more, and the run then died before starting
 SERVER_STARTUP_SECONDS = "120"
+
+
+def workers(text: str) -> int:
+    """--workers: a whole number, 0 or more (0: in this process)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value}: a number of workers is 0 or more")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

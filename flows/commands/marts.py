@@ -33,10 +33,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--min-postings",
         type=at_least_one,
-        default=MIN_POSTINGS,
+        default=None,
         metavar="N",
         help=f"periods with fewer PM postings are unreliable and left out of trend tests "
-        f"(default {MIN_POSTINGS})",
+        f"(default: the last build's setting, {MIN_POSTINGS} on a first build)",
     )
 
 

@@ -22,4 +22,11 @@ def test_min_postings_below_one_is_refused(tmp_path, capsys, value, reason):
 
 def test_min_postings_of_one_or_more_is_kept():
     assert cli.parser().parse_args(["marts", "--min-postings", "1"]).min_postings == 1
-    assert cli.parser().parse_args(["marts"]).min_postings >= 1
+    assert cli.parser().parse_args(["marts"]).min_postings is None  # the last build's
+
+
+def test_workers_below_zero_is_refused(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.parser().parse_args(["marts", "--workers", "-1"])
+    assert done.value.code == 2
+    assert "argument --workers: -1: a number of workers is 0 or more" in capsys.readouterr().err
