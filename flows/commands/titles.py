@@ -60,13 +60,13 @@ def read_titles(path: Path) -> tuple[list[str], list[str]]:
             return _titles([(f"{path}: item {i}", item) for i, item in enumerate(rows, 1)])
     lines = data.split(b"\n")
     jsonl = next((line.strip() for line in lines if line.strip()), b"").startswith(b"{")
-    titles: list[str] = []
-    problems: list[str] = []
+    found: list[tuple[str, object]] = []
     for n, raw in enumerate(lines, start=1):
         try:
             line = raw.decode("utf-8").strip()
         except UnicodeDecodeError as exc:
-            problems.append(f"{path}:{n}: not UTF-8 text (byte {exc.start + 1} of the line)")
+            found.append((f"{path}:{n}", _Unreadable(f"not UTF-8 text (byte {exc.start + 1} "
+                                                     "of the line)")))  # fmt: skip
             continue
         if not line:
             continue
@@ -75,14 +75,13 @@ def read_titles(path: Path) -> tuple[list[str], list[str]]:
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-        title, problem = _title(value)
-        if problem is None:
-            titles.append(title)
-        else:
-            problems.append(f"{path}:{n}: {problem}")
-    return titles, problems
+                value = _Unreadable(f"not valid JSON ({exc.msg} at column {exc.colno})")
+        found.append((f"{path}:{n}", value))
+    return _titles(found)
+
+
+class _Unreadable(str):
+    """A line that could not be read, as its reason (`_title` reports it)."""
 
 
 def _json_list(path: Path, data: bytes) -> list | None:
@@ -120,6 +119,8 @@ def _titles(found: list[tuple[str, object]]) -> tuple[list[str], list[str]]:
 
 def _title(value: object) -> tuple[str, str | None]:
     """(title, None) for a usable title (a string or a record's 'title'), else ("", why)."""
+    if isinstance(value, _Unreadable):
+        return "", str(value)
     if isinstance(value, dict):
         if "title" not in value:
             return "", "no 'title' field in the record"

@@ -257,14 +257,17 @@ def _parse_table(records: list, *, ref: str, fetched_at: datetime) -> tuple[list
     return rows, bad
 
 
+def _read_what_holds(path: Path) -> tuple[bytes, list[dict]]:
+    """The file's bytes, and for a cut gzip stream what it held with a quarantine row saying so."""
+    try:
+        return _read_bytes(path), []
+    except TruncatedInput as cut:
+        return cut.data, [_bad("input", str(path), cut.reason, None)]
+
+
 def _read_jsonl(path: Path, fetched_at: datetime) -> tuple[list, list]:
     ref = str(path)
-    problems = []
-    try:
-        data = _read_bytes(path)
-    except TruncatedInput as cut:
-        data = cut.data
-        problems.append(_bad("input", ref, cut.reason, None))
+    data, problems = _read_what_holds(path)
     rows, bad = [], []
     for n, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
@@ -316,12 +319,7 @@ def _read_csv_rows(path: Path) -> tuple[list[dict], list[dict]]:
     `_parse_table` quarantines just their record.
     """
     ref = str(path)
-    problems = []
-    try:
-        data = _read_bytes(path)
-    except TruncatedInput as cut:
-        data = cut.data
-        problems.append(_bad("input", ref, cut.reason, None))
+    data, problems = _read_what_holds(path)
     text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     header = next(reader, [])
