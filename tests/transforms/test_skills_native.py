@@ -4,6 +4,7 @@ the regexes' answers, on random texts made of the characters and words those rul
 
 import random
 import re
+from collections.abc import Iterator
 
 import transforms.skills as skills
 
@@ -127,6 +128,16 @@ def _closing_words(rx: re.Pattern) -> list[str]:
     return [w.replace("?", "") for w in found.group(1).split("|")]
 
 
+def _hit_ends(seed: int, count: int, pieces: list[str]) -> Iterator[tuple[str, int, int, str, str]]:
+    """(text, end, after, mark, word) at every end of a hit in random texts of `pieces`, as
+    `_is_demand` reads what follows it: `after` past spaces and hyphens, the mark there and
+    the whole word there."""
+    for text in _texts(seed, count=count, alphabet=pieces, pieces=8):
+        for end in range(len(text) + 1):
+            after = skills._past_spaces_and_hyphens(text, end)
+            yield text, end, after, text[after : after + 1], skills._word_at(text, after, len(text))
+
+
 def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     # `_is_demand` runs _TEAM_AFTER, _PRODUCT_AFTER and _PRODUCT_ADJ_AFTER only where the text
     # after the hit, past spaces and hyphens, opens with one of their words (or marks)
@@ -135,20 +146,17 @@ def test_the_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     words += [w[:-1] for w in words]  # (singulars, and a few near misses)
     pieces = [*" -\t/&,.xs_", " & ", " / ", "ux", *words, *(w + "s" for w in words)]
     matched = 0
-    for text in _texts(6, count=5000, alphabet=pieces, pieces=8):
-        for end in range(len(text) + 1):
-            after = skills._past_spaces_and_hyphens(text, end)
-            mark, word = text[after : after + 1], skills._word_at(text, after, len(text))
-            if skills._TEAM_AFTER.match(text, end):
-                assert mark in ("/", "&") or word in skills._TEAM_WORDS, (text, end)
-                matched += 1
-            if skills._PRODUCT_AFTER.match(text, end):
-                assert after > end and word in skills._PRODUCT_WORDS, (text, end)
-                matched += 1
-            if skills._PRODUCT_ADJ_AFTER.match(text, end):
-                assert after == end + 1, (text, end)
-                assert word in skills._PRODUCT_ADJECTIVE_WORDS, (text, end)
-                matched += 1
+    for text, end, after, mark, word in _hit_ends(6, 5000, pieces):
+        if skills._TEAM_AFTER.match(text, end):
+            assert mark in ("/", "&") or word in skills._TEAM_WORDS, (text, end)
+            matched += 1
+        if skills._PRODUCT_AFTER.match(text, end):
+            assert after > end and word in skills._PRODUCT_WORDS, (text, end)
+            matched += 1
+        if skills._PRODUCT_ADJ_AFTER.match(text, end):
+            assert after == end + 1, (text, end)
+            assert word in skills._PRODUCT_ADJECTIVE_WORDS, (text, end)
+            matched += 1
     assert matched > 500
 
 
@@ -186,16 +194,13 @@ def test_role_after_checks_are_skipped_only_where_their_regexes_cannot_match():
     roles = sorted(skills._ROLE_AFTER_START | skills._STACK_ROLE_START)
     pieces = [*" -\t/&,(.)+#x:", " and ", " or ", "java", "c#", "ux ", "(ruby) ", "(", *roles]
     matched = 0
-    for text in _texts(8, count=3000, alphabet=pieces, pieces=8):
-        for end in range(len(text) + 1):
-            after = skills._past_spaces_and_hyphens(text, end)
-            mark, word = text[after : after + 1], skills._word_at(text, after, len(text))
-            if skills._ROLE_AFTER.match(text, end):
-                assert mark in skills._ROLE_AFTER_MARKS or word in skills._ROLE_AFTER_START
-                matched += 1
-            if skills._STACK_ROLE_AFTER.match(text, end):
-                assert skills._may_be_stack_role(text, end, mark, word), (text, end)
-                matched += 1
+    for text, end, _, mark, word in _hit_ends(8, 3000, pieces):
+        if skills._ROLE_AFTER.match(text, end):
+            assert mark in skills._ROLE_AFTER_MARKS or word in skills._ROLE_AFTER_START
+            matched += 1
+        if skills._STACK_ROLE_AFTER.match(text, end):
+            assert skills._may_be_stack_role(text, end, mark, word), (text, end)
+            matched += 1
     assert matched > 500
 
 
