@@ -564,12 +564,18 @@ def _words_in(rx: str) -> frozenset[str]:
     return frozenset(words)
 
 
+def _alternatives(alternation: str) -> list[str]:
+    """The alternatives of a regex alternation of words that ends in a word boundary
+    ("(?:about us|jobs)\\b": about us, jobs)."""
+    return alternation.removeprefix("(?:").removesuffix(")\\b").split("|")
+
+
 def _opening_runs(alternation: str) -> frozenset[str]:
     """The run of letters and digits each alternative of a regex alternation of words that ends
     in a word boundary opens with ("(?:about us|you'll|jobs)\\b": about, you, jobs): where one
     of them matches, the text opens with that whole run."""
     runs = set()
-    for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
+    for alternative in _alternatives(alternation):
         stop = 0
         while stop < len(alternative) and alternative[stop].isalnum():
             stop += 1
@@ -581,7 +587,7 @@ def _first_words(alternation: str) -> frozenset[str]:
     """The first words of the alternatives of a regex alternation of words that ends in a word
     boundary ("(?:designers?|eng|engineering roles?)\\b": designer, designers, eng, engineering)."""
     words = set()
-    for alternative in alternation.removeprefix("(?:").removesuffix(")\\b").split("|"):
+    for alternative in _alternatives(alternation):
         first = alternative.split()[0]
         words |= {first[:-2], first[:-1]} if first.endswith("?") else {first}
     return frozenset(words)
@@ -592,7 +598,8 @@ def _first_words(alternation: str) -> frozenset[str]:
 _ROLE_AFTER_MARKS: Final = ("", "/", "&", "(")
 _ROLE_AFTER_START: Final = _first_words(_ROLE_NOUNS) | {"or", "and"}
 _STACK_ROLE_MARKS: Final = ("", "/", "&", ",", "(")
-_STACK_ROLE_START: Final = _first_words(_STACK_ROLES) | {"and", "or"}
+_STACK_ROLE_WORDS: Final = _first_words(_STACK_ROLES)
+_STACK_ROLE_START: Final = _STACK_ROLE_WORDS | {"and", "or"}
 # what a _STACK_ROLE_AFTER match is made of before its role (but for one bracket), and the
 # beginnings of its role words, read off _STACK_ROLES (dev, engineer, programmer, ...)
 _STACK_RUN: Final = re.compile(r"[\s\w/&,+#.-]*")
@@ -602,8 +609,8 @@ _STACK_ROLE_STEMS: Final[tuple[str, ...]] = tuple(
     sorted(
         (
             w
-            for w in _first_words(_STACK_ROLES)
-            if not any(w[:i] in _first_words(_STACK_ROLES) for i in range(1, len(w)))
+            for w in _STACK_ROLE_WORDS
+            if not any(w[:i] in _STACK_ROLE_WORDS for i in range(1, len(w)))
         ),
         key=lambda w: (w not in ("dev", "engineer"), w),
     )
