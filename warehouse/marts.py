@@ -376,11 +376,9 @@ _GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 def period_of(month: date, grain: str) -> date:
-    """The first day of the month, quarter or year that `month` falls in."""
-    if grain not in _GRAIN_MONTHS:
-        raise ValueError(f"grain must be one of {tt.GRAINS}: {grain!r}")
-    size = _GRAIN_MONTHS[grain]
-    return date(month.year, (month.month - 1) // size * size + 1, 1)
+    """The first day of the month, quarter or year that `month` falls in (`tt.period_start`,
+    which the marts' periods are made with, on one date)."""
+    return pl.select(tt.period_start(pl.lit(month, dtype=pl.Date), grain)).item()
 
 
 def last_month(period: date, grain: str) -> date:
@@ -423,12 +421,9 @@ def partial_label(label: str, first: date, last: date) -> str:
 
 
 def period_name(period: date, grain: str) -> str:
-    """'2014-05', '2014-Q2' or '2014': the label of the period starting at `period`."""
-    if grain == "month":
-        return f"{period:%Y-%m}"
-    if grain == "quarter":
-        return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
-    return str(period.year)
+    """'2014-05', '2014-Q2' or '2014': the label of the period starting at `period` (the
+    marts' own labels, `tt.period_label`, on one date)."""
+    return pl.select(tt.period_label(pl.lit(period, dtype=pl.Date), grain)).item()
 
 
 def cut_labels(grain: str, start: date | None, end: date | None) -> list[str]:
